@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("jichitai.core.urls")),
+    path("", include("jichitai.accounts.urls")),
+    path("staff/", include("jichitai.governance.urls")),
+]
+
+handler400 = "jichitai.core.views.bad_request"
+handler403 = "jichitai.core.views.permission_denied"
+handler404 = "jichitai.core.views.page_not_found"
+handler500 = "jichitai.core.views.server_error"

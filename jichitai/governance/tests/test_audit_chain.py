@@ -1,0 +1,105 @@
+"""The audit log's hash chain: appended in order, and any tampering is found."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from jichitai.governance import services
+from jichitai.governance.models import AuditEvent
+from jichitai.governance.selectors import verify_chain
+
+pytestmark = pytest.mark.django_db
+
+
+def _record_three() -> list[AuditEvent]:
+    return [
+        services.record_event("auth.sign_in", actor_label="a@example.jp"),
+        services.record_event("role.grant", detail={"role": "clerk"}),
+        services.record_event("auth.sign_in", outcome="failure", actor_label="b@example.jp"),
+    ]
+
+
+def test_entries_are_numbered_and_linked() -> None:
+    first, second, third = _record_three()
+    assert [first.sequence, second.sequence, third.sequence] == [1, 2, 3]
+    assert first.previous_hash == "0" * 64
+    assert second.previous_hash == first.entry_hash
+    assert third.previous_hash == second.entry_hash
+    assert verify_chain().ok
+
+
+def test_entry_times_carry_an_offset() -> None:
+    event = services.record_event("auth.sign_in")
+    assert event.occurred_at.utcoffset() is not None
+
+
+def test_audit_verify_passes_on_an_intact_log(capsys) -> None:
+    _record_three()
+    call_command("audit_verify")
+    assert "3 entries verified" in capsys.readouterr().out
+
+
+def _drop_update_guard() -> None:
+    """What an attacker with database access would do first."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TRIGGER governance_auditevent_no_update ON governance_auditevent")
+        else:
+            cursor.execute("DROP TRIGGER governance_auditevent_no_update")
+
+
+def test_the_database_refuses_to_change_an_entry() -> None:
+    _record_three()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE governance_auditevent SET action = 'x' WHERE sequence = 2")
+
+
+def test_editing_a_row_in_the_database_is_detected() -> None:
+    _record_three()
+    _drop_update_guard()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE governance_auditevent SET actor_label = 'someone-else' WHERE sequence = 2"
+        )
+    result = verify_chain()
+    assert not result.ok
+    assert result.broken_sequence == 2
+    with pytest.raises(CommandError, match="entry #2"):
+        call_command("audit_verify")
+
+
+def test_deleting_a_row_is_detected() -> None:
+    _record_three()
+    AuditEvent.objects.filter(sequence=2).delete()
+    result = verify_chain()
+    assert (result.ok, result.broken_sequence) == (False, 2)
+
+
+def test_cutting_the_tail_is_detected() -> None:
+    _record_three()
+    AuditEvent.objects.filter(sequence=3).delete()
+    result = verify_chain()
+    assert (result.ok, result.broken_sequence) == (False, 3)
+
+
+def test_an_entry_rolled_back_with_its_change_leaves_no_gap() -> None:
+    services.record_event("a")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.record_event("b")
+        raise RuntimeError("the change failed")
+    services.record_event("c")
+    assert list(AuditEvent.objects.order_by("sequence").values_list("action", flat=True)) == ["a", "c"]
+    assert verify_chain().ok
+
+
+def test_personal_data_access_names_fields_not_values(make_user) -> None:
+    resident = make_user("resident", display_name="大田 花子")
+    event = services.record_personal_data_access(
+        "view", actor=None, target=resident, subject_id=resident.pk,
+        fields=["email", "display_name"], purpose="test",
+    )
+    assert event.action == "personal_data.view"
+    assert event.fields == ["display_name", "email"]
+    assert event.object_type == "accounts.user" and event.subject_id == resident.pk
+    assert "大田 花子" not in str(event.detail)
