@@ -10,7 +10,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: help setup run test lint worker bench browser-deps
+.PHONY: help setup run test lint worker bench browser-deps translations
 
 help:
 	@echo "make run     set up, load demo data and serve http://127.0.0.1:$(PORT)"
@@ -54,7 +54,7 @@ run: setup
 
 test: setup browser-deps
 	$(PY) manage.py collectstatic --no-input --verbosity 0
-	.venv/bin/pytest -n $${PYTEST_WORKERS:-auto} --dist loadgroup
+	.venv/bin/pytest -n $${PYTEST_WORKERS:-auto}
 
 lint: setup
 	.venv/bin/ruff check .
@@ -69,3 +69,9 @@ worker: setup
 bench: setup
 	@test -n "$(B)" || { echo "usage: make bench B=<name>"; exit 2; }
 	$(PY) bench/$(B).py
+
+# Refresh locale/en from the source; needs GNU gettext (apt-get install gettext). Untranslated
+# entries make the test suite fail until they are translated.
+translations: setup
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=.tools --ignore=node_modules --ignore=var
+	$(PY) manage.py compile_translations

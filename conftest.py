@@ -1,4 +1,4 @@
-"""Fixtures shared by every app's tests: people in each role, signing them in, a real SMTP server."""
+"""Fixtures shared by every app's tests: people in each role, signing in, a real SMTP server."""
 
 from __future__ import annotations
 
@@ -28,7 +28,10 @@ TEST_PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def municipality(db: None) -> Municipality:
     return Municipality.objects.create(
-        code="131113", name_ja="大田区", name_en="Ota City", prefecture_ja="東京都",
+        code="131113",
+        name_ja="大田区",
+        name_en="Ota City",
+        prefecture_ja="東京都",
         prefecture_en="Tokyo",
     )
 
@@ -56,15 +59,19 @@ def make_user(db: None) -> Callable[..., User]:
         fields.setdefault("email", f"{kind}{number}@example.jp")
         fields.setdefault("display_name", f"{kind} {number}")
         return User.objects.create_user(
-            password=TEST_PASSWORD, kind=kind,
-            email_verified_at=timezone.now() if verified else None, **fields,
+            password=TEST_PASSWORD,
+            kind=kind,
+            email_verified_at=timezone.now() if verified else None,
+            **fields,
         )
 
     return make
 
 
 @pytest.fixture
-def make_staff(make_user: Callable[..., User], departments: dict[str, OrgUnit]) -> Callable[..., User]:
+def make_staff(
+    make_user: Callable[..., User], departments: dict[str, OrgUnit]
+) -> Callable[..., User]:
     """make_staff("clerk", "koseki") → a staff member holding that role in that department,
     with a confirmed authenticator."""
 
@@ -74,7 +81,9 @@ def make_staff(make_user: Callable[..., User], departments: dict[str, OrgUnit]) 
             role, dept = (spec, department) if isinstance(spec, str) else spec
             if role in (Role.SYSTEM_ADMIN, Role.AUDITOR):
                 dept = None
-            StaffRole.objects.create(user=user, role=role, department=departments[dept] if dept else None)
+            StaffRole.objects.create(
+                user=user, role=role, department=departments[dept] if dept else None
+            )
         TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
         return user
 
@@ -106,7 +115,7 @@ class _Inbox:
         self.messages: list[EmailMessage] = []
         self._arrived = threading.Condition()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._arrived:
             self.messages.append(message)  # type: ignore[arg-type]

@@ -6,4 +6,3 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "Accounts"
     demo_data_loader = "jichitai.accounts.demo.load"
-

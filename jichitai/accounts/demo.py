@@ -13,21 +13,41 @@ from jichitai.accounts.models import StaffRole, User
 from jichitai.accounts.roles import Role
 from jichitai.core.models import OrgUnit
 
-DEMO_PASSWORD = "ota-demo-password-2026"
+DEMO_PASSWORD = "ota-demo-password-2026"  # noqa: S105  (demo only; refused in production)
 
 # (email, display name, kind, [(role, department code or None)])
-DEMO_ACCOUNTS = [
+DEMO_ACCOUNTS: list[tuple[str, str, str, list[tuple[str, str | None]]]] = [
     ("resident@example.jp", "大田 花子（サンプル）", User.Kind.RESIDENT, []),
-    ("clerk@example.jp", "蒲田 太郎（サンプル・担当者）", User.Kind.STAFF,
-     [(Role.CLERK, "kosekijumin-ka")]),
-    ("approver@example.jp", "田園 調子（サンプル・承認者）", User.Kind.STAFF,
-     [(Role.APPROVER, "kosekijumin-ka")]),
-    ("depadmin@example.jp", "羽田 空（サンプル・所属管理者）", User.Kind.STAFF,
-     [(Role.DEPARTMENT_ADMIN, "kosekijumin-ka"), (Role.CLERK, "kosekijumin-ka")]),
-    ("sysadmin@example.jp", "馬込 文（サンプル・システム管理者）", User.Kind.STAFF,
-     [(Role.SYSTEM_ADMIN, None)]),
-    ("auditor@example.jp", "池上 正（サンプル・監査担当）", User.Kind.STAFF,
-     [(Role.AUDITOR, None)]),
+    (
+        "clerk@example.jp",
+        "蒲田 太郎（サンプル・担当者）",
+        User.Kind.STAFF,
+        [(Role.CLERK, "kosekijumin-ka")],
+    ),
+    (
+        "approver@example.jp",
+        "田園 調子（サンプル・承認者）",
+        User.Kind.STAFF,
+        [(Role.APPROVER, "kosekijumin-ka")],
+    ),
+    (
+        "depadmin@example.jp",
+        "羽田 空（サンプル・所属管理者）",
+        User.Kind.STAFF,
+        [(Role.DEPARTMENT_ADMIN, "kosekijumin-ka"), (Role.CLERK, "kosekijumin-ka")],
+    ),
+    (
+        "sysadmin@example.jp",
+        "馬込 文（サンプル・システム管理者）",
+        User.Kind.STAFF,
+        [(Role.SYSTEM_ADMIN, None)],
+    ),
+    (
+        "auditor@example.jp",
+        "池上 正（サンプル・監査担当）",
+        User.Kind.STAFF,
+        [(Role.AUDITOR, None)],
+    ),
 ]
 
 
@@ -37,7 +57,10 @@ def load() -> None:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(
-                email=email, password=DEMO_PASSWORD, display_name=name, kind=kind,
+                email=email,
+                password=DEMO_PASSWORD,
+                display_name=name,
+                kind=kind,
                 email_verified_at=timezone.now(),
             )
         for role, department_code in roles:

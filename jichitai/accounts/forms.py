@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -50,7 +50,9 @@ class RegistrationForm(forms.Form):
         if password and confirmation and password != confirmation:
             self.add_error(
                 "password_confirmation",
-                forms.ValidationError(_("確認用のパスワードが一致しません。"), code="password_mismatch"),
+                forms.ValidationError(
+                    _("確認用のパスワードが一致しません。"), code="password_mismatch"
+                ),
             )
         if password and "password" not in self.errors:
             candidate = User(email=data.get("email", ""), display_name=data.get("display_name", ""))
@@ -105,9 +107,16 @@ class EnrolmentForm(forms.Form):
     )
 
 
+class DepartmentChoiceField(forms.ModelChoiceField):
+    """Departments shown with their division (部 課), as staff know them."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.parent.name} {obj.name}" if obj.parent else str(obj.name)
+
+
 class GrantRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("役割"), choices=Role.choices)
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         label=_("所属（課）"),
         queryset=OrgUnit.objects.none(),
         required=False,
@@ -116,10 +125,8 @@ class GrantRoleForm(forms.Form):
 
     def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments.select_related("parent")
-        self.fields["department"].label_from_instance = lambda unit: (
-            f"{unit.parent.name} {unit.name}" if unit.parent else unit.name
-        )
+        department_field = cast(DepartmentChoiceField, self.fields["department"])
+        department_field.queryset = departments.select_related("parent")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

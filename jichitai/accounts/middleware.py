@@ -50,7 +50,13 @@ class StaffSessionMiddleware:
     @staticmethod
     def _expire(request: HttpRequest, reason: str) -> HttpResponse:
         services.sign_out(request, reason=reason)
-        messages.info(request, _("一定時間操作がなかったため、サインアウトしました。もう一度サインインしてください。"))
+        if reason == "idle_timeout":
+            notice = _(
+                "一定時間操作がなかったため、サインアウトしました。もう一度サインインしてください。"
+            )
+        else:
+            notice = _("セッションの有効期限が切れました。もう一度サインインしてください。")
+        messages.info(request, notice)
         return_to = request.get_full_path() if request.method == "GET" else request.path
         login_url = reverse("accounts:login") + "?" + urlencode({"next": return_to})
         return HttpResponseRedirect(login_url)

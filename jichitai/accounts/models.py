@@ -140,7 +140,9 @@ class StaffRole(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(role__in=[r.value for r in DEPARTMENT_ROLES], department__isnull=False)
+                    models.Q(
+                        role__in=sorted(r.value for r in DEPARTMENT_ROLES), department__isnull=False
+                    )
                     | models.Q(role__in=["system_admin", "auditor"], department__isnull=True)
                 ),
                 name="staffrole_department_matches_role",
@@ -163,6 +165,9 @@ class SignInFailure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["key", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.occurred_at:%Y-%m-%dT%H:%M:%S}"
 
 
 class UserSession(AbstractBaseSession):

@@ -71,5 +71,7 @@ def can_grant_role(user: Any, role: str, department: OrgUnit | None) -> bool:
     if not is_verified_staff(user):
         return False
     if role in DEPARTMENT_ROLES:
-        return department is not None and managed_departments(user).filter(pk=department.pk).exists()
+        return (
+            department is not None and managed_departments(user).filter(pk=department.pk).exists()
+        )
     return user.has_perm(MANAGE_ALL_STAFF)

@@ -60,8 +60,12 @@ def register_resident(*, email: str, display_name: str, password: str, language:
                 {"sign_in_url": _absolute(reverse("accounts:login"))},
                 existing.preferred_language,
             )
-            record_event("account.register", outcome="failure", actor_label=email,
-                         detail={"reason": "email_taken"})
+            record_event(
+                "account.register",
+                outcome="failure",
+                actor_label=email,
+                detail={"reason": "email_taken"},
+            )
             return
         try:
             with transaction.atomic():
@@ -75,8 +79,13 @@ def register_resident(*, email: str, display_name: str, password: str, language:
         except IntegrityError:
             # Another request registered the same address a moment ago.
             return
-        record_event("account.register", actor=user, target=user, subject_id=user.pk,
-                     fields=["email", "display_name"])
+        record_event(
+            "account.register",
+            actor=user,
+            target=user,
+            subject_id=user.pk,
+            fields=["email", "display_name"],
+        )
         send_email_verification(user)
 
 
@@ -109,8 +118,10 @@ def user_for_verification_link(uidb64: str, token: str) -> User:
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         user = None
     if user is None or not email_verification_token.check_token(user, token):
-        raise DomainError("account.link_invalid",
-                          _("このリンクは無効か、有効期限が切れています。もう一度お試しください。"))
+        raise DomainError(
+            "account.link_invalid",
+            _("このリンクは無効か、有効期限が切れています。もう一度お試しください。"),
+        )
     return user
 
 
@@ -137,11 +148,17 @@ def authenticate(request: HttpRequest, *, email: str, password: str) -> User:
     ip = request_context.current().client_ip
     wait = throttle.retry_after(email, ip)
     if wait:
-        record_event("auth.sign_in", outcome="denied", actor_label=normalize_email(email),
-                     detail={"reason": "throttled"})
+        record_event(
+            "auth.sign_in",
+            outcome="denied",
+            actor_label=normalize_email(email),
+            detail={"reason": "throttled"},
+        )
         error = DomainError(
             "auth.throttled",
-            _("サインインの試行が続けて失敗しました。%(minutes)d分ほど待ってからもう一度お試しください。")
+            _(
+                "サインインの試行が続けて失敗しました。%(minutes)d分ほど待ってからもう一度お試しください。"
+            )
             % {"minutes": max(1, (wait + 59) // 60)},
         )
         error.retry_after = wait  # type: ignore[attr-defined]
@@ -150,15 +167,23 @@ def authenticate(request: HttpRequest, *, email: str, password: str) -> User:
     if user is None:
         with transaction.atomic():
             throttle.record_failure(email, ip)
-            record_event("auth.sign_in", outcome="failure", actor_label=normalize_email(email),
-                         detail={"reason": "invalid_credentials"})
-        raise DomainError("auth.invalid_credentials",
-                          _("メールアドレスまたはパスワードが正しくありません。"))
+            record_event(
+                "auth.sign_in",
+                outcome="failure",
+                actor_label=normalize_email(email),
+                detail={"reason": "invalid_credentials"},
+            )
+        raise DomainError(
+            "auth.invalid_credentials", _("メールアドレスまたはパスワードが正しくありません。")
+        )
     if user.is_resident and user.email_verified_at is None:
-        record_event("auth.sign_in", outcome="denied", actor=user,
-                     detail={"reason": "email_unverified"})
-        raise DomainError("auth.email_unverified",
-                          _("メールアドレスの確認が済んでいません。届いたメールのリンクを開いてください。"))
+        record_event(
+            "auth.sign_in", outcome="denied", actor=user, detail={"reason": "email_unverified"}
+        )
+        raise DomainError(
+            "auth.email_unverified",
+            _("メールアドレスの確認が済んでいません。届いたメールのリンクを開いてください。"),
+        )
     throttle.clear_account(email)
     return user
 
@@ -183,9 +208,15 @@ def begin_second_factor(request: HttpRequest, user: User) -> None:
 def pending_staff_user(request: HttpRequest) -> User | None:
     """The staff member who gave their password in this session, if it was recent."""
     pending = request.session.get(MFA_PENDING_KEY)
-    if not isinstance(pending, dict) or time.time() - pending.get("started", 0) > MFA_PENDING_SECONDS:
+    if (
+        not isinstance(pending, dict)
+        or time.time() - pending.get("started", 0) > MFA_PENDING_SECONDS
+    ):
         return None
-    return User.objects.filter(pk=pending.get("user_id"), kind=User.Kind.STAFF, is_active=True).first()
+    user_id = pending.get("user_id")
+    if not isinstance(user_id, int):
+        return None
+    return User.objects.filter(pk=user_id, kind=User.Kind.STAFF, is_active=True).first()
 
 
 def has_second_factor(user: User) -> bool:
@@ -206,14 +237,20 @@ def verify_second_factor(request: HttpRequest, user: User, code: str) -> None:
         for device in devices:
             allowed, _info = device.verify_is_allowed()
             if not allowed:
-                record_event("auth.mfa", outcome="denied", actor=user, detail={"reason": "throttled"})
-                raise DomainError("mfa.throttled",
-                                  _("確認コードの誤りが続いています。しばらく待ってからもう一度お試しください。"))
+                record_event(
+                    "auth.mfa", outcome="denied", actor=user, detail={"reason": "throttled"}
+                )
+                raise DomainError(
+                    "mfa.throttled",
+                    _("確認コードの誤りが続いています。しばらく待ってからもう一度お試しください。"),
+                )
             if device.verify_token(code):
                 _complete_staff_sign_in(request, user, device)
                 return
         record_event("auth.mfa", outcome="failure", actor=user)
-    raise DomainError("mfa.invalid_code", _("確認コードが正しくないか、すでに使われています。"), field="code")
+    raise DomainError(
+        "mfa.invalid_code", _("確認コードが正しくないか、すでに使われています。"), field="code"
+    )
 
 
 def totp_device_for_enrolment(user: User) -> TOTPDevice:
@@ -235,9 +272,13 @@ def confirm_totp_enrolment(request: HttpRequest, user: User, code: str) -> list[
     with transaction.atomic():
         if not device.verify_token("".join(code.split())):
             record_event("auth.mfa_enrol", outcome="failure", actor=user)
-            raise DomainError("mfa.invalid_code",
-                              _("確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。"),
-                              field="code")
+            raise DomainError(
+                "mfa.invalid_code",
+                _(
+                    "確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。"
+                ),
+                field="code",
+            )
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
@@ -292,18 +333,32 @@ def grant_role(actor: User, *, member: User, role: str, department: OrgUnit | No
     if not member.is_staff_member:
         raise DomainError("role.not_staff", _("区民のアカウントには役割を付与できません。"))
     if not policies.can_grant_role(actor, role, department):
-        record_event("role.grant", outcome="denied", actor=actor, target=member, subject_id=member.pk,
-                     detail={"role": role, "department": department.code if department else None})
+        record_event(
+            "role.grant",
+            outcome="denied",
+            actor=actor,
+            target=member,
+            subject_id=member.pk,
+            detail={"role": role, "department": department.code if department else None},
+        )
         raise DomainError("role.forbidden", _("この役割を付与する権限がありません。"))
     if role in {Role.SYSTEM_ADMIN, Role.AUDITOR}:
         department = None
     with transaction.atomic():
         if StaffRole.objects.filter(user=member, role=role, department=department).exists():
-            raise DomainError("role.duplicate", _("この職員はすでにこの役割を持っています。"), field="role")
-        staff_role = StaffRole.objects.create(user=member, role=role, department=department,
-                                              granted_by=actor)
-        record_event("role.grant", actor=actor, target=member, subject_id=member.pk,
-                     detail={"role": role, "department": department.code if department else None})
+            raise DomainError(
+                "role.duplicate", _("この職員はすでにこの役割を持っています。"), field="role"
+            )
+        staff_role = StaffRole.objects.create(
+            user=member, role=role, department=department, granted_by=actor
+        )
+        record_event(
+            "role.grant",
+            actor=actor,
+            target=member,
+            subject_id=member.pk,
+            detail={"role": role, "department": department.code if department else None},
+        )
     return staff_role
 
 
@@ -312,14 +367,22 @@ def revoke_role(actor: User, staff_role: StaffRole) -> None:
     administrator always remains able to manage roles)."""
     member = staff_role.user
     if not policies.can_grant_role(actor, staff_role.role, staff_role.department):
-        record_event("role.revoke", outcome="denied", actor=actor, target=member, subject_id=member.pk,
-                     detail={"role": staff_role.role})
+        record_event(
+            "role.revoke",
+            outcome="denied",
+            actor=actor,
+            target=member,
+            subject_id=member.pk,
+            detail={"role": staff_role.role},
+        )
         raise DomainError("role.forbidden", _("この役割を取り消す権限がありません。"))
     if staff_role.role == Role.SYSTEM_ADMIN and member.pk == actor.pk:
         raise DomainError("role.self_revoke", _("自分自身のシステム管理者の役割は取り消せません。"))
     with transaction.atomic():
-        detail = {"role": staff_role.role,
-                  "department": staff_role.department.code if staff_role.department else None}
+        detail = {
+            "role": staff_role.role,
+            "department": staff_role.department.code if staff_role.department else None,
+        }
         staff_role.delete()
         record_event("role.revoke", actor=actor, target=member, subject_id=member.pk, detail=detail)
 
@@ -329,12 +392,24 @@ def create_staff_member(*, email: str, display_name: str, password: str) -> User
     the member enrols an authenticator at first sign-in."""
     with transaction.atomic():
         if User.objects.filter(email__iexact=normalize_email(email)).exists():
-            raise DomainError("account.email_taken", _("このメールアドレスはすでに登録されています。"),
-                              field="email")
-        user = User.objects.create_user(email=email, password=password, display_name=display_name,
-                                        kind=User.Kind.STAFF, email_verified_at=timezone.now())
-        record_event("account.create_staff", target=user, subject_id=user.pk,
-                     fields=["email", "display_name"])
+            raise DomainError(
+                "account.email_taken",
+                _("このメールアドレスはすでに登録されています。"),
+                field="email",
+            )
+        user = User.objects.create_user(
+            email=email,
+            password=password,
+            display_name=display_name,
+            kind=User.Kind.STAFF,
+            email_verified_at=timezone.now(),
+        )
+        record_event(
+            "account.create_staff",
+            target=user,
+            subject_id=user.pk,
+            fields=["email", "display_name"],
+        )
     return user
 
 
@@ -344,10 +419,13 @@ def _absolute(path: str) -> str:
 
 def deactivate_account(actor: User, member: User) -> None:
     """Disable a staff account and end all its sessions at once (ASVS 7.4.2)."""
-    if not (policies.staff_visible_to(actor).filter(pk=member.pk).exists() and
-            actor.has_perm(MANAGE_ALL_STAFF)):
-        record_event("account.deactivate", outcome="denied", actor=actor, target=member,
-                     subject_id=member.pk)
+    if not (
+        policies.staff_visible_to(actor).filter(pk=member.pk).exists()
+        and actor.has_perm(MANAGE_ALL_STAFF)
+    ):
+        record_event(
+            "account.deactivate", outcome="denied", actor=actor, target=member, subject_id=member.pk
+        )
         raise DomainError("account.forbidden", _("このアカウントを無効にする権限がありません。"))
     if member.pk == actor.pk:
         raise DomainError("account.self_deactivate", _("自分自身のアカウントは無効にできません。"))
@@ -355,5 +433,10 @@ def deactivate_account(actor: User, member: User) -> None:
         member.is_active = False
         member.save(update_fields=["is_active"])
         ended = end_all_sessions(member.pk)
-        record_event("account.deactivate", actor=actor, target=member, subject_id=member.pk,
-                     detail={"sessions_ended": ended})
+        record_event(
+            "account.deactivate",
+            actor=actor,
+            target=member,
+            subject_id=member.pk,
+            detail={"sessions_ended": ended},
+        )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+
+if TYPE_CHECKING:
+    from jichitai.accounts.models import UserSession
 
 
 class SessionStore(DatabaseSessionStore):
@@ -15,7 +18,7 @@ class SessionStore(DatabaseSessionStore):
         return UserSession
 
     def create_model_instance(self, data: dict[str, Any]) -> Any:
-        instance = super().create_model_instance(data)
+        instance = cast("UserSession", super().create_model_instance(data))
         user_id = data.get("_auth_user_id")
         instance.user_id = int(user_id) if user_id is not None else None
         return instance

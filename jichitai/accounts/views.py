@@ -4,11 +4,14 @@ language, the resident's page and staff management. Thin: parse, call a service,
 from __future__ import annotations
 
 import base64
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, cast
 
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -97,7 +100,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
 @require_safe
 def my_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        return redirect_to_login(request.get_full_path())
     if not policies.is_signed_in_resident(request.user):
         raise PermissionDenied
     return render(request, "accounts/my_page.html")
@@ -120,8 +123,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             _form_error(form, error)
             status = 429 if error.code == "auth.throttled" else 400
-            response = render(request, "accounts/sign_in.html", {"form": form, "next": next_url},
-                              status=status)
+            response = render(
+                request, "accounts/sign_in.html", {"form": form, "next": next_url}, status=status
+            )
             if status == 429:
                 response["Retry-After"] = str(error.retry_after)  # type: ignore[attr-defined]
             return response
@@ -129,7 +133,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             services.begin_second_factor(request, user)
             if next_url:
                 request.session["jichitai.next"] = next_url
-            target = "accounts:second_factor" if services.has_second_factor(user) else "accounts:enrol"
+            target = (
+                "accounts:second_factor" if services.has_second_factor(user) else "accounts:enrol"
+            )
             return _with_language(redirect(target), user.preferred_language)
         services.sign_in_resident(request, user)
         return _with_language(
@@ -248,22 +254,29 @@ def set_language(request: HttpRequest) -> HttpResponse:
 # --- Staff ----------------------------------------------------------------------------------
 
 
-def _require_staff(request: HttpRequest) -> None:
-    if not policies.is_verified_staff(request.user):
-        raise PermissionDenied
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous visitors go to sign in; signed-in people who are not staff get 403."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not policies.is_verified_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 @require_safe
+@staff_required
 def staff_home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('accounts:login')}?next={request.path}")
-    _require_staff(request)
     return render(request, "accounts/staff_home.html")
 
 
 @require_safe
+@staff_required
 def staff_list(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
     if not policies.can_manage_staff(request.user):
         raise PermissionDenied
     members = policies.staff_visible_to(request.user).prefetch_related("staff_roles__department")
@@ -272,8 +285,8 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@staff_required
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_staff(request)
     member = get_object_or_404(policies.staff_visible_to(request.user), pk=pk)
     departments = policies.managed_departments(request.user)
     form = forms.GrantRoleForm(_posted(request), departments=departments)
@@ -283,7 +296,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.grant_role(
-                    request.user,
+                    cast(User, request.user),
                     member=member,
                     role=form.cleaned_data["role"],
                     department=form.cleaned_data["department"],
@@ -293,8 +306,12 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as error:
                 _form_error(form, error)
     record_personal_data_access(
-        "view", actor=request.user, target=member, subject_id=member.pk,
-        fields=["email", "display_name"], purpose="staff.manage",
+        "view",
+        actor=request.user,
+        target=member,
+        subject_id=member.pk,
+        fields=["email", "display_name"],
+        purpose="staff.manage",
     )
     roles = member.staff_roles.select_related("department__parent").order_by("role")
     return render(
@@ -306,12 +323,12 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@staff_required
 def staff_revoke_role(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
-    _require_staff(request)
     member = get_object_or_404(policies.staff_visible_to(request.user), pk=pk)
     staff_role = get_object_or_404(StaffRole, pk=role_pk, user=member)
     try:
-        services.revoke_role(request.user, staff_role)
+        services.revoke_role(cast(User, request.user), staff_role)
         messages.success(request, _("役割を取り消しました。"))
     except DomainError as error:
         messages.error(request, error.message)
@@ -319,11 +336,11 @@ def staff_revoke_role(request: HttpRequest, pk: int, role_pk: int) -> HttpRespon
 
 
 @require_POST
+@staff_required
 def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_staff(request)
     member: User = get_object_or_404(policies.staff_visible_to(request.user), pk=pk)
     try:
-        services.deactivate_account(request.user, member)
+        services.deactivate_account(cast(User, request.user), member)
         messages.success(request, _("アカウントを無効にし、すべてのセッションを終了しました。"))
     except DomainError as error:
         messages.error(request, error.message)

@@ -25,15 +25,15 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         """The name in the active language, falling back to Japanese."""
         if get_language() == "en" and self.name_en:
             return self.name_en
         return self.name_ja
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Municipality(BilingualNameMixin):
@@ -50,15 +50,16 @@ class Municipality(BilingualNameMixin):
     # True while the installation runs on generated demo data; the UI says so on every page.
     is_sample_data = models.BooleanField(_("サンプルデータ"), default=False)
 
-    @property
-    def prefecture_name(self) -> str:
-        if get_language() == "en" and self.prefecture_en:
-            return f"{self.prefecture_en}, "
-        return self.prefecture_ja
-
     class Meta:
         verbose_name = _("地方公共団体")
         verbose_name_plural = _("地方公共団体")
+
+    @property
+    def full_name(self) -> str:
+        """With its prefecture: 東京都大田区, or Ota City, Tokyo."""
+        if get_language() == "en" and self.name_en and self.prefecture_en:
+            return f"{self.name_en}, {self.prefecture_en}"
+        return f"{self.prefecture_ja}{self.name_ja}"
 
 
 class OrgUnit(BilingualNameMixin):

@@ -16,7 +16,8 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "jichitai_request", default=RequestContext()
+    "jichitai_request",
+    default=RequestContext(),  # noqa: B039  (frozen dataclass: immutable)
 )
 
 

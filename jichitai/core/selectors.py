@@ -22,7 +22,9 @@ def departments() -> QuerySet[OrgUnit]:
     )
 
 
-def organisation_tree(municipality: Municipality) -> list[tuple[OrgUnit, list[tuple[OrgUnit, list[OrgUnit]]]]]:
+def organisation_tree(
+    municipality: Municipality,
+) -> list[tuple[OrgUnit, list[tuple[OrgUnit, list[OrgUnit]]]]]:
     """部 → 課 → 係 as nested lists, read with one query."""
     units = list(OrgUnit.objects.filter(municipality=municipality, is_active=True))
     children: dict[int | None, list[OrgUnit]] = {}

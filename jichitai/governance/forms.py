@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +29,8 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: object, actions: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["action"].choices = [("", _("すべて")), *((a, a) for a in actions)]
+        action_field = cast(forms.ChoiceField, self.fields["action"])
+        action_field.choices = [("", _("すべて")), *((a, a) for a in actions)]
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

@@ -55,4 +55,9 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")
+        ]
+
+    def __str__(self) -> str:
+        return f"audit chain head #{self.last_sequence}"

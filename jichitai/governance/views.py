@@ -27,7 +27,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         events = AuditEvent.objects.none()  # show the errors, not a list the filter did not ask for
     else:
-        events = selectors.audit_events(selectors.AuditFilter(**(form.cleaned_data if form.is_bound else {})))
+        events = selectors.audit_events(
+            selectors.AuditFilter(**(form.cleaned_data if form.is_bound else {}))
+        )
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     # Reading the log is itself audited: it names people and where they signed in from.
     services.record_event("audit_log.view", actor=request.user, detail={"page": page.number})

@@ -41,7 +41,9 @@ def test_register_verify_and_sign_in(client, smtp_inbox) -> None:
     link = _link(message)
 
     # Signing in before verifying is refused with a clear reason.
-    refused = client.post("/accounts/sign-in/", {"email": GOOD["email"], "password": GOOD["password"]})
+    refused = client.post(
+        "/accounts/sign-in/", {"email": GOOD["email"], "password": GOOD["password"]}
+    )
     assert refused.status_code == 400
     assert "メールアドレスの確認が済んでいません" in refused.content.decode()
 
@@ -56,14 +58,18 @@ def test_register_verify_and_sign_in(client, smtp_inbox) -> None:
     # The link works once.
     assert client.post(link).status_code == 400
 
-    signed = client.post("/accounts/sign-in/", {"email": "hanako@example.jp", "password": GOOD["password"]})
+    signed = client.post(
+        "/accounts/sign-in/", {"email": "hanako@example.jp", "password": GOOD["password"]}
+    )
     assert signed.status_code == 302 and signed["Location"] == "/mypage/"
     assert client.get("/mypage/").status_code == 200
     assert AuditEvent.objects.filter(action="account.email_verified", subject_id=user.pk).exists()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_registering_a_taken_address_reveals_nothing_and_tells_the_owner(client, make_user, smtp_inbox) -> None:
+def test_registering_a_taken_address_reveals_nothing_and_tells_the_owner(
+    client, make_user, smtp_inbox
+) -> None:
     make_user("resident", email="hanako@example.jp")
     response = client.post("/accounts/register/", GOOD)
     assert response.status_code == 302 and response["Location"] == "/accounts/register/sent/"
@@ -78,8 +84,16 @@ def test_registering_a_taken_address_reveals_nothing_and_tells_the_owner(client,
         ({"email": "not-an-address"}, "email", "invalid"),
         ({"display_name": ""}, "display_name", "required"),
         ({"password": "short", "password_confirmation": "short"}, "password", "password_too_short"),
-        ({"password": "password1234", "password_confirmation": "password1234"}, "password", "password_too_common"),
-        ({"password_confirmation": "different password 1"}, "password_confirmation", "password_mismatch"),
+        (
+            {"password": "password1234", "password_confirmation": "password1234"},
+            "password",
+            "password_too_common",
+        ),
+        (
+            {"password_confirmation": "different password 1"},
+            "password_confirmation",
+            "password_mismatch",
+        ),
         ({"display_name": "x" * 101}, "display_name", "max_length"),
         ({"display_name": "\x00"}, "display_name", "null_characters_not_allowed"),
     ],
@@ -100,7 +114,9 @@ def test_bad_input_is_refused_next_to_the_field_and_nothing_is_stored(
 
 def test_long_passphrases_are_accepted(client, mailoutbox) -> None:
     passphrase = "大田区の空は青い " * 8  # 72 characters
-    response = client.post("/accounts/register/", {**GOOD, "password": passphrase, "password_confirmation": passphrase})
+    response = client.post(
+        "/accounts/register/", {**GOOD, "password": passphrase, "password_confirmation": passphrase}
+    )
     assert response.status_code == 302
     assert User.objects.get().check_password(passphrase)
 

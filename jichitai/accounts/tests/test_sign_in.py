@@ -32,7 +32,9 @@ def test_resident_signs_in_with_a_new_session_id_and_out_again(client, make_user
     assert not UserSession.objects.filter(session_key=session_key).exists()
     assert client.get("/mypage/").status_code == 302
     assert list(AuditEvent.objects.values_list("action", flat=True).order_by("sequence"))[-2:] == [
-        "auth.sign_in", "auth.sign_out"]
+        "auth.sign_in",
+        "auth.sign_out",
+    ]
 
 
 def test_sign_out_needs_post(client, make_user, signed_in) -> None:
@@ -55,7 +57,9 @@ def test_unknown_and_known_addresses_fail_alike(client, make_user) -> None:
     resident = make_user("resident")
     known = _sign_in(client, resident.email, "wrong password!!").content.decode()
     unknown = _sign_in(client, "nobody@example.jp", "wrong password!!").content.decode()
-    assert known.replace(resident.email, "") .count("正しくありません") == unknown.count("正しくありません")
+    assert known.replace(resident.email, "").count("正しくありません") == unknown.count(
+        "正しくありません"
+    )
 
 
 def test_repeated_failures_are_throttled_then_allowed_again(client, make_user, settings) -> None:
@@ -82,7 +86,10 @@ def test_one_address_guessing_many_accounts_is_throttled(client, make_user, sett
 
 def test_next_is_followed_only_within_the_site(client, make_user) -> None:
     resident = make_user("resident")
-    response = client.post("/accounts/sign-in/?next=https://evil.example.com/", {"email": resident.email, "password": TEST_PASSWORD})
+    response = client.post(
+        "/accounts/sign-in/?next=https://evil.example.com/",
+        {"email": resident.email, "password": TEST_PASSWORD},
+    )
     assert response["Location"] == "/mypage/"
 
 
@@ -91,8 +98,15 @@ def test_deactivated_account_cannot_sign_in(client, make_user) -> None:
     assert _sign_in(client, resident.email).status_code == 400
 
 
-@pytest.mark.parametrize("data", [{}, {"email": "a@example.jp"}, {"email": "x" * 300 + "@example.jp", "password": "p"},
-                                  {"email": "a@example.jp", "password": "p" * 300}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"email": "a@example.jp"},
+        {"email": "x" * 300 + "@example.jp", "password": "p"},
+        {"email": "a@example.jp", "password": "p" * 300},
+    ],
+)
 def test_malformed_sign_in_is_a_400_with_a_message(client, data) -> None:
     response = client.post("/accounts/sign-in/", data)
     assert response.status_code == 400

@@ -46,7 +46,10 @@ def test_first_sign_in_enrols_an_authenticator(client, new_staff) -> None:
     secret = "".join(page.context["secret_groups"])
     assert len(secret) >= 32  # the key is also shown as text for those who cannot scan
 
-    wrong = client.post("/accounts/sign-in/authenticator/", {"code": "000000" if totp_code(device) != "000000" else "111111"})
+    wrong = client.post(
+        "/accounts/sign-in/authenticator/",
+        {"code": "000000" if totp_code(device) != "000000" else "111111"},
+    )
     assert wrong.status_code == 400
     assert not TOTPDevice.objects.filter(user=new_staff, confirmed=True).exists()
 
@@ -75,7 +78,9 @@ def test_enrolled_staff_sign_in_with_a_code_and_a_replay_is_refused(client, make
     assert replay.status_code == 400
     assert replay.context["form"].has_error("code")
     assert client.get("/staff/").status_code == 302
-    assert AuditEvent.objects.filter(action="auth.mfa", outcome="failure", actor_id=clerk.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="auth.mfa", outcome="failure", actor_id=clerk.pk
+    ).exists()
 
 
 def test_a_recovery_code_works_once(client, make_staff) -> None:
@@ -94,7 +99,10 @@ def test_a_recovery_code_works_once(client, make_staff) -> None:
 def test_the_code_step_without_the_password_step_goes_back_to_sign_in(client, make_staff) -> None:
     make_staff("clerk")
     assert client.get("/accounts/sign-in/code/")["Location"] == "/accounts/sign-in/"
-    assert client.post("/accounts/sign-in/code/", {"code": "123456"})["Location"] == "/accounts/sign-in/"
+    assert (
+        client.post("/accounts/sign-in/code/", {"code": "123456"})["Location"]
+        == "/accounts/sign-in/"
+    )
 
 
 def test_a_stale_password_step_expires(client, make_staff) -> None:
@@ -104,7 +112,10 @@ def test_a_stale_password_step_expires(client, make_staff) -> None:
     session[services.MFA_PENDING_KEY]["started"] = time.time() - services.MFA_PENDING_SECONDS - 1
     session.save()
     device = TOTPDevice.objects.get(user=clerk)
-    assert client.post("/accounts/sign-in/code/", {"code": totp_code(device)})["Location"] == "/accounts/sign-in/"
+    assert (
+        client.post("/accounts/sign-in/code/", {"code": totp_code(device)})["Location"]
+        == "/accounts/sign-in/"
+    )
 
 
 def test_repeated_wrong_codes_are_slowed_down(client, make_staff) -> None:
@@ -122,6 +133,8 @@ def test_repeated_wrong_codes_are_slowed_down(client, make_staff) -> None:
 def test_next_page_is_kept_through_the_second_factor(client, make_staff) -> None:
     auditor = make_staff("auditor")
     device = TOTPDevice.objects.get(user=auditor)
-    client.post("/accounts/sign-in/?next=/staff/audit/", {"email": auditor.email, "password": TEST_PASSWORD})
+    client.post(
+        "/accounts/sign-in/?next=/staff/audit/", {"email": auditor.email, "password": TEST_PASSWORD}
+    )
     response = client.post("/accounts/sign-in/code/", {"code": totp_code(device)})
     assert response["Location"] == "/staff/audit/"

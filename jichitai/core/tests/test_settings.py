@@ -12,24 +12,37 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _check_with(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
-        capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 @pytest.mark.parametrize("secret", ["", "short", "django-insecure-" + "x" * 60])
 def test_production_refuses_to_start_without_a_real_secret_key(secret: str) -> None:
-    result = _check_with({"JICHITAI_ENV": "production", "SECRET_KEY": secret, "ALLOWED_HOSTS": "a.example.jp"})
+    result = _check_with(
+        {"JICHITAI_ENV": "production", "SECRET_KEY": secret, "ALLOWED_HOSTS": "a.example.jp"}
+    )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
 
 def test_production_starts_with_a_real_secret_key() -> None:
-    result = _check_with({"JICHITAI_ENV": "production", "SECRET_KEY": "k" * 20 + "a1b2c3d4e5" * 4,
-                          "ALLOWED_HOSTS": "a.example.jp"})
+    result = _check_with(
+        {
+            "JICHITAI_ENV": "production",
+            "SECRET_KEY": "k" * 20 + "a1b2c3d4e5" * 4,
+            "ALLOWED_HOSTS": "a.example.jp",
+        }
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -74,8 +74,11 @@ def test_server_error_page_shows_no_stack_trace(client: Client, settings) -> Non
     def explode(request):
         raise RuntimeError("secret internal detail")
 
-    urlconf = type("urls", (), {"urlpatterns": [path("boom/", explode)],
-                                "handler500": "jichitai.core.views.server_error"})
+    urlconf = type(
+        "urls",
+        (),
+        {"urlpatterns": [path("boom/", explode)], "handler500": "jichitai.core.views.server_error"},
+    )
     settings.ROOT_URLCONF = urlconf
     client.raise_request_exception = False
     response = client.get("/boom/")

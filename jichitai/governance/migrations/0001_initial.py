@@ -4,49 +4,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('last_sequence', models.PositiveBigIntegerField(default=0)),
-                ('last_hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("last_sequence", models.PositiveBigIntegerField(default=0)),
+                ("last_hash", models.CharField(max_length=64)),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='audit_head_singleton')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("id", 1)), name="audit_head_singleton"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveBigIntegerField(unique=True, verbose_name='連番')),
-                ('occurred_at', models.DateTimeField(db_index=True, verbose_name='日時')),
-                ('actor_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='操作者ID')),
-                ('actor_label', models.CharField(blank=True, max_length=254, verbose_name='操作者')),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='操作')),
-                ('outcome', models.CharField(choices=[('success', '成功'), ('failure', '失敗'), ('denied', '拒否')], max_length=10, verbose_name='結果')),
-                ('object_type', models.CharField(blank=True, max_length=64, verbose_name='対象の種類')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='対象ID')),
-                ('subject_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='本人ID')),
-                ('fields', models.JSONField(blank=True, default=list, verbose_name='項目')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IPアドレス')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='リクエストID')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='詳細')),
-                ('previous_hash', models.CharField(max_length=64)),
-                ('entry_hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveBigIntegerField(unique=True, verbose_name="連番")),
+                ("occurred_at", models.DateTimeField(db_index=True, verbose_name="日時")),
+                (
+                    "actor_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="操作者ID"
+                    ),
+                ),
+                (
+                    "actor_label",
+                    models.CharField(blank=True, max_length=254, verbose_name="操作者"),
+                ),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="操作")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("success", "成功"), ("failure", "失敗"), ("denied", "拒否")],
+                        max_length=10,
+                        verbose_name="結果",
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=64, verbose_name="対象の種類"),
+                ),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="対象ID")),
+                (
+                    "subject_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="本人ID"
+                    ),
+                ),
+                ("fields", models.JSONField(blank=True, default=list, verbose_name="項目")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IPアドレス"),
+                ),
+                (
+                    "request_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="リクエストID"),
+                ),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="詳細")),
+                ("previous_hash", models.CharField(max_length=64)),
+                ("entry_hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': '監査ログ',
-                'verbose_name_plural': '監査ログ',
-                'ordering': ['-sequence'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='governance__object__d13f94_idx')],
+                "verbose_name": "監査ログ",
+                "verbose_name_plural": "監査ログ",
+                "ordering": ["-sequence"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id"], name="governance__object__d13f94_idx"
+                    )
+                ],
             },
         ),
     ]

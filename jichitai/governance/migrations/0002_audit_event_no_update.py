@@ -29,7 +29,9 @@ DROP FUNCTION IF EXISTS governance_auditevent_refuse_update();
 
 
 def create_trigger(apps, schema_editor):
-    sql = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE}.get(schema_editor.connection.vendor)
+    sql = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE}.get(
+        schema_editor.connection.vendor
+    )
     if sql:
         schema_editor.execute(sql)
 

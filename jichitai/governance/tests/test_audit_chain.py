@@ -89,15 +89,22 @@ def test_an_entry_rolled_back_with_its_change_leaves_no_gap() -> None:
         services.record_event("b")
         raise RuntimeError("the change failed")
     services.record_event("c")
-    assert list(AuditEvent.objects.order_by("sequence").values_list("action", flat=True)) == ["a", "c"]
+    assert list(AuditEvent.objects.order_by("sequence").values_list("action", flat=True)) == [
+        "a",
+        "c",
+    ]
     assert verify_chain().ok
 
 
 def test_personal_data_access_names_fields_not_values(make_user) -> None:
     resident = make_user("resident", display_name="大田 花子")
     event = services.record_personal_data_access(
-        "view", actor=None, target=resident, subject_id=resident.pk,
-        fields=["email", "display_name"], purpose="test",
+        "view",
+        actor=None,
+        target=resident,
+        subject_id=resident.pk,
+        fields=["email", "display_name"],
+        purpose="test",
     )
     assert event.action == "personal_data.view"
     assert event.fields == ["display_name", "email"]

@@ -37,14 +37,20 @@ def test_bad_filter_shows_errors_and_no_entries(client, make_staff, signed_in) -
 
 
 @pytest.mark.parametrize("role", ["clerk", "approver", "department_admin", "system_admin"])
-def test_other_staff_are_refused_and_the_attempt_recorded(client, make_staff, signed_in, role) -> None:
+def test_other_staff_are_refused_and_the_attempt_recorded(
+    client, make_staff, signed_in, role
+) -> None:
     member = make_staff(role)
     signed_in(client, member)
     assert client.get("/staff/audit/").status_code == 403
-    assert AuditEvent.objects.filter(action="audit_log.view", outcome="denied", actor_id=member.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="audit_log.view", outcome="denied", actor_id=member.pk
+    ).exists()
 
 
-def test_list_query_count_does_not_grow_with_entries(client, make_staff, signed_in, django_assert_max_num_queries) -> None:
+def test_list_query_count_does_not_grow_with_entries(
+    client, make_staff, signed_in, django_assert_max_num_queries
+) -> None:
     signed_in(client, make_staff("auditor"))
     for number in range(60):
         services.record_event(f"test.event{number % 3}")

@@ -34,9 +34,15 @@ class Command(BaseCommand):
                 )
                 if options.get("role"):
                     StaffRole.objects.create(user=user, role=Role(options["role"]))
-                    record_event("role.grant", target=user, subject_id=user.pk,
-                                 actor_label="manage.py create_staff",
-                                 detail={"role": options["role"], "department": None})
+                    record_event(
+                        "role.grant",
+                        target=user,
+                        subject_id=user.pk,
+                        actor_label="manage.py create_staff",
+                        detail={"role": options["role"], "department": None},
+                    )
         except DomainError as error:
             raise CommandError(error.message) from error
-        self.stdout.write(f"staff account {user.pk} created; enrol an authenticator at first sign-in")
+        self.stdout.write(
+            f"staff account {user.pk} created; enrol an authenticator at first sign-in"
+        )

@@ -1,0 +1,91 @@
+"""Playwright driving Debian's Chromium against the live test server; axe-core from npm."""
+
+from __future__ import annotations
+
+import base64
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django_otp.oath import TOTP
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+AXE_SOURCE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# here are synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: Any) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url, locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page_without_js(browser: Browser, live_server: Any) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=live_server.url, locale="ja-JP", java_script_enabled=False
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core's WCAG 2.1 A and AA rules on the current page."""
+    page.evaluate(AXE_SOURCE)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA_TAGS
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def totp_now(secret_base32: str, *, at: float | None = None, step_offset: int = 0) -> str:
+    """The code an authenticator app would show for this secret now (or at `at`, or steps later)."""
+    padded = secret_base32 + "=" * (-len(secret_base32) % 8)
+    totp = TOTP(base64.b32decode(padded), step=30, t0=0, digits=6)
+    totp.time = (at if at is not None else time.time()) + 30 * step_offset
+    return f"{totp.token():06d}"

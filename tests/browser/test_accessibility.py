@@ -1,0 +1,119 @@
+"""axe-core (WCAG 2.1 A and AA rules) reports nothing on any page of the shell."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from playwright.sync_api import Page, expect
+
+from conftest import TEST_PASSWORD
+from jichitai.accounts.tokens import email_verification_token
+from jichitai.governance.services import record_event
+from tests.browser.conftest import axe_violations, totp_now
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _assert_accessible(page: Page, path: str) -> None:
+    page.goto(path)
+    assert axe_violations(page) == [], path
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_public_pages(page: Page, make_user, departments, language) -> None:
+    unverified = make_user("resident", verified=False)
+    uid = urlsafe_base64_encode(force_bytes(unverified.pk))
+    if language == "en":
+        page.goto("/")
+        page.get_by_role("button", name="English").click()
+    for path in [
+        "/",
+        "/organisation/",
+        "/accounts/sign-in/",
+        "/accounts/register/",
+        "/accounts/register/sent/",
+        "/accounts/verify/resend/",
+        f"/accounts/verify/{uid}/{email_verification_token.make_token(unverified)}/",
+        f"/accounts/verify/{uid}/bad-token/",
+        "/no-such-page/",
+    ]:
+        _assert_accessible(page, path)
+
+
+def test_forms_with_errors(page: Page, municipality) -> None:
+    page.goto("/accounts/register/")
+    page.get_by_role("button", name="登録する").click()
+    assert axe_violations(page) == []
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("メールアドレス").fill("nobody@example.jp")
+    page.locator("#id_password").fill("wrong password!")
+    page.get_by_role("button", name="サインインする").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_resident_pages(page: Page, make_user, municipality) -> None:
+    resident = make_user("resident")
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("メールアドレス").fill(resident.email)
+    page.locator("#id_password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="サインインする").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("マイページ")
+    assert axe_violations(page) == []
+    _assert_accessible(page, "/staff/")  # the 403 page
+
+
+def test_staff_pages_through_enrolment(page: Page, make_user, make_staff, departments) -> None:
+    from jichitai.accounts.models import StaffRole
+
+    admin = make_user("staff", email="admin@example.jp")
+    StaffRole.objects.create(user=admin, role="system_admin")
+    StaffRole.objects.create(user=admin, role="auditor")
+    member = make_staff("clerk")
+    record_event("auth.sign_in", actor_label="someone@example.jp")
+
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("メールアドレス").fill("admin@example.jp")
+    page.locator("#id_password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="サインインする").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("認証アプリの登録")
+    assert axe_violations(page) == []
+    secret = page.locator(".secret").inner_text().replace(" ", "")
+    page.get_by_label("確認コード").fill("12")
+    page.get_by_role("button", name="登録する").click()
+    assert axe_violations(page) == []  # enrolment with an error
+    page.get_by_label("確認コード").fill(totp_now(secret))
+    page.get_by_role("button", name="登録する").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("回復コードを控えてください")
+    assert axe_violations(page) == []
+    for path in [
+        "/staff/",
+        "/staff/members/",
+        f"/staff/members/{member.pk}/",
+        "/staff/audit/",
+        "/staff/audit/?since=2026-05-01&until=2026-04-01",
+    ]:
+        _assert_accessible(page, path)
+    page.goto(f"/staff/members/{member.pk}/")
+    page.get_by_role("button", name="付与する").click()
+    assert axe_violations(page) == []  # grant form with an error
+
+
+def test_code_entry_page(page: Page, make_staff) -> None:
+    clerk = make_staff("clerk")
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("メールアドレス").fill(clerk.email)
+    page.locator("#id_password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="サインインする").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("確認コードの入力")
+    assert axe_violations(page) == []
+
+
+def test_the_checker_itself_finds_violations(page: Page, municipality) -> None:
+    """Guards against a harness that silently checks nothing."""
+    page.goto("/")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\\'/x.png\\'>')"
+    )
+    assert "image-alt" in {violation["id"] for violation in axe_violations(page)}
