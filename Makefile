@@ -42,6 +42,8 @@ browser-deps:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Links in mail point at the port being served, unless told otherwise.
+run: export JICHITAI_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo_data
