@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "template_partials",
     "csp",
+    "ninja",
     "jichitai.core",
     "jichitai.governance",
     "jichitai.accounts",

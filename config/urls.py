@@ -1,9 +1,12 @@
 from django.urls import include, path
 
+from config.api import api
+
 urlpatterns = [
     path("", include("jichitai.core.urls")),
     path("", include("jichitai.accounts.urls")),
     path("staff/", include("jichitai.governance.urls")),
+    path("api/v1/", api.urls),
 ]
 
 handler400 = "jichitai.core.views.bad_request"

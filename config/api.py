@@ -1,0 +1,60 @@
+"""The JSON API at /api/v1/: one NinjaAPI, routers from the apps, RFC 9457 problem errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from jichitai.core.api import router as core_router
+
+PROBLEM_JSON = "application/problem+json"
+
+# No interactive docs page: it would load scripts from a CDN, which our CSP forbids.
+api = NinjaAPI(
+    title="Jichitai API",
+    version="1",
+    description="Public and resident-facing API of the Jichitai municipal platform.",
+    urls_namespace="api",
+    docs_url=None,
+)
+api.add_router("/", core_router)
+
+
+def problem(request: HttpRequest, status: int, title: str, **extra: Any) -> HttpResponse:
+    """An RFC 9457 problem document."""
+    body = {"type": "about:blank", "title": title, "status": status, **extra}
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = PROBLEM_JSON
+    return response
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {
+            "field": ".".join(str(part) for part in error.get("loc", ())[1:]),
+            "message": error.get("msg", ""),
+        }
+        for error in exc.errors
+    ]
+    return problem(
+        request, 422, "Invalid request", detail="Some fields are not valid.", errors=errors
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(request, 404, "Not found")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(request, 401, "Authentication required")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(request, exc.status_code, str(exc))
