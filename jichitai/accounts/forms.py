@@ -17,19 +17,9 @@ from jichitai.core.models import OrgUnit
 PASSWORD_MAX_LENGTH = 256
 
 
-class RegistrationForm(forms.Form):
-    display_name = forms.CharField(
-        label=_("お名前（表示名）"),
-        max_length=100,
-        help_text=_("画面やメールでの呼びかけに使います。ニックネームでもかまいません。"),
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    email = forms.EmailField(
-        label=_("メールアドレス"),
-        max_length=254,
-        help_text=_("確認のためのメールを送ります。"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+class NewPasswordForm(forms.Form):
+    """A new password typed twice, checked against the password rules for `user`."""
+
     password = forms.CharField(
         label=_("パスワード"),
         max_length=PASSWORD_MAX_LENGTH,
@@ -44,6 +34,14 @@ class RegistrationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def password_owner(self, data: dict[str, Any]) -> User | None:
+        """Whose password this is, for the similarity check."""
+        return self.user
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         password, confirmation = data.get("password"), data.get("password_confirmation")
@@ -55,12 +53,30 @@ class RegistrationForm(forms.Form):
                 ),
             )
         if password and "password" not in self.errors:
-            candidate = User(email=data.get("email", ""), display_name=data.get("display_name", ""))
             try:
-                password_validation.validate_password(password, candidate)
+                password_validation.validate_password(password, self.password_owner(data))
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return data
+
+
+class RegistrationForm(NewPasswordForm):
+    display_name = forms.CharField(
+        label=_("お名前（表示名）"),
+        max_length=100,
+        help_text=_("画面やメールでの呼びかけに使います。ニックネームでもかまいません。"),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("メールアドレス"),
+        max_length=254,
+        help_text=_("確認のためのメールを送ります。"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    field_order = ["display_name", "email", "password", "password_confirmation"]
+
+    def password_owner(self, data: dict[str, Any]) -> User | None:
+        return User(email=data.get("email", ""), display_name=data.get("display_name", ""))
 
 
 class SignInForm(forms.Form):

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jichitai.accounts import services
+from jichitai.accounts import resume, services
 
 
 class StaffSessionMiddleware:
@@ -49,7 +49,10 @@ class StaffSessionMiddleware:
 
     @staticmethod
     def _expire(request: HttpRequest, reason: str) -> HttpResponse:
+        user_id = request.user.pk
         services.sign_out(request, reason=reason)
+        if request.method == "POST" and user_id is not None:
+            resume.keep_posted_form(request, user_id)
         if reason == "idle_timeout":
             notice = _(
                 "一定時間操作がなかったため、サインアウトしました。もう一度サインインしてください。"

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -113,10 +114,7 @@ def resend_email_verification(email: str) -> None:
 
 def user_for_verification_link(uidb64: str, token: str) -> User:
     """The account a verification link was made for; `account.link_invalid` if it is not valid."""
-    try:
-        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
-    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-        user = None
+    user = _user_from_uid(uidb64)
     if user is None or not email_verification_token.check_token(user, token):
         raise DomainError(
             "account.link_invalid",
@@ -133,6 +131,93 @@ def verify_email(uidb64: str, token: str) -> User:
         user.save(update_fields=["email_verified_at"])
         record_event("account.email_verified", actor=user, target=user, subject_id=user.pk)
     return user
+
+
+# --- Forgotten passwords ------------------------------------------------------------------
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a one-time link to set a new password, if the address belongs to an active account.
+
+    The caller learns nothing about whether it does.
+    """
+    user = User.objects.filter(email__iexact=normalize_email(email), is_active=True).first()
+    if user is None:
+        record_event(
+            "account.password_reset_request",
+            outcome="failure",
+            actor_label=normalize_email(email),
+            detail={"reason": "unknown_email"},
+        )
+        return
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = _absolute(
+        reverse("accounts:password_reset", args=[uid, default_token_generator.make_token(user)])
+    )
+    with transaction.atomic():
+        record_event(
+            "account.password_reset_request",
+            actor_label=user.email,
+            target=user,
+            subject_id=user.pk,
+        )
+        send_templated_email(
+            user.email,
+            "accounts/email/password_reset",
+            {"user": user, "reset_url": link},
+            user.preferred_language,
+        )
+
+
+def user_for_password_reset_link(uidb64: str, token: str) -> User:
+    """The account a reset link was made for; `account.link_invalid` if it is not valid.
+
+    The token covers the current password hash, so it stops working once used.
+    """
+    user = _user_from_uid(uidb64)
+    if user is None or not user.is_active or not default_token_generator.check_token(user, token):
+        raise DomainError(
+            "account.link_invalid",
+            _("このリンクは無効か、有効期限が切れています。もう一度お試しください。"),
+        )
+    return user
+
+
+def reset_password(uidb64: str, token: str, new_password: str) -> User:
+    """Set a new password from a reset link, end every session of the account and tell its owner.
+
+    A resident whose address was unverified is verified now: the link proved they read its mail.
+    Staff still need their second factor to sign in.
+    """
+    with transaction.atomic():
+        user = user_for_password_reset_link(uidb64, token)
+        user.set_password(new_password)
+        if user.email_verified_at is None:
+            user.email_verified_at = timezone.now()
+        user.save(update_fields=["password", "email_verified_at"])
+        ended = end_all_sessions(user.pk)
+        throttle.clear_account(user.email)
+        record_event(
+            "account.password_reset",
+            actor=user,
+            target=user,
+            subject_id=user.pk,
+            detail={"sessions_ended": ended},
+        )
+        send_templated_email(
+            user.email,
+            "accounts/email/password_changed",
+            {"user": user, "sign_in_url": _absolute(reverse("accounts:login"))},
+            user.preferred_language,
+        )
+    return user
+
+
+def _user_from_uid(uidb64: str) -> User | None:
+    try:
+        return User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        return None
 
 
 # --- Signing in ----------------------------------------------------------------------------

@@ -9,6 +9,13 @@ urlpatterns = [
     path("accounts/register/sent/", views.register_done, name="register_done"),
     path("accounts/verify/resend/", views.resend_verification, name="resend_verification"),
     path("accounts/verify/<str:uidb64>/<str:token>/", views.verify_email, name="verify_email"),
+    path("accounts/password/forgot/", views.password_forgot, name="password_forgot"),
+    path("accounts/password/forgot/sent/", views.password_forgot_sent, name="password_forgot_sent"),
+    path(
+        "accounts/password/reset/<str:uidb64>/<str:token>/",
+        views.password_reset,
+        name="password_reset",
+    ),
     path("accounts/sign-in/", views.sign_in, name="login"),
     path("accounts/sign-in/code/", views.second_factor, name="second_factor"),
     path("accounts/sign-in/authenticator/", views.enrol, name="enrol"),

@@ -24,7 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 
-from jichitai.accounts import forms, policies, services
+from jichitai.accounts import forms, policies, resume, services
 from jichitai.accounts.models import StaffRole, User
 from jichitai.core.errors import DomainError
 from jichitai.governance.services import record_personal_data_access
@@ -84,7 +84,7 @@ def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
             return redirect("accounts:login")
         services.user_for_verification_link(uidb64, token)
     except DomainError as error:
-        return render(request, "accounts/verify_email_invalid.html", {"error": error}, status=400)
+        return render(request, "accounts/link_invalid.html", {"error": error}, status=400)
     return render(request, "accounts/verify_email.html")
 
 
@@ -104,6 +104,45 @@ def my_page(request: HttpRequest) -> HttpResponse:
     if not policies.is_signed_in_resident(request.user):
         raise PermissionDenied
     return render(request, "accounts/my_page.html")
+
+
+# --- Forgotten passwords ---------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def password_forgot(request: HttpRequest) -> HttpResponse:
+    form = forms.EmailForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.request_password_reset(form.cleaned_data["email"])
+        return redirect("accounts:password_forgot_sent")
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/password_forgot.html", {"form": form}, status=status)
+
+
+@require_safe
+def password_forgot_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_forgot_sent.html")
+
+
+@sensitive_post_parameters("password", "password_confirmation")
+@require_http_methods(["GET", "HEAD", "POST"])
+def password_reset(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    try:
+        user = services.user_for_password_reset_link(uidb64, token)
+    except DomainError as error:
+        return render(request, "accounts/link_invalid.html", {"error": error}, status=400)
+    form = forms.NewPasswordForm(_posted(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reset_password(uidb64, token, form.cleaned_data["password"])
+        except DomainError as error:
+            return render(request, "accounts/link_invalid.html", {"error": error}, status=400)
+        messages.success(
+            request, _("パスワードを変更しました。新しいパスワードでサインインしてください。")
+        )
+        return redirect("accounts:login")
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/password_reset.html", {"form": form}, status=status)
 
 
 # --- Signing in and out ---------------------------------------------------------------------
@@ -289,7 +328,13 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(policies.staff_visible_to(request.user), pk=pk)
     departments = policies.managed_departments(request.user)
-    form = forms.GrantRoleForm(_posted(request), departments=departments)
+    kept = resume.take_kept_form(request) if request.method != "POST" else None
+    form = forms.GrantRoleForm(_posted(request), departments=departments, initial=kept)
+    if kept:
+        messages.info(
+            request,
+            _("サインインし直す前に入力した内容を戻しました。確かめてから送信してください。"),
+        )
     status = 200
     if request.method == "POST":
         status = 400

@@ -35,8 +35,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     services.record_event("audit_log.view", actor=request.user, detail={"page": page.number})
     query = request.GET.copy()
     query.pop("page", None)
+    # An htmx request gets only the filter and results, swapped into the page in place.
+    template = "governance/audit_log.html"
+    if request.headers.get("HX-Request") == "true":
+        template += "#audit-log"
     return render(
         request,
-        "governance/audit_log.html",
+        template,
         {"form": form, "page": page, "query": query.urlencode()},
     )

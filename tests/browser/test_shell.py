@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from conftest import TEST_PASSWORD, body_of
-from tests.browser.conftest import totp_now
+from tests.browser.conftest import sign_in_staff, totp_now
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -147,3 +147,25 @@ def test_pages_load_no_third_party_resources_and_break_no_csp(page: Page, munici
     origin = page.url.split("/accounts")[0]
     assert all(url.startswith(origin) for url in requested), requested
     assert console_errors == []
+
+
+def test_audit_log_filters_in_place_with_htmx_and_without(
+    page: Page, page_without_js: Page, make_staff
+) -> None:
+    from jichitai.governance.services import record_event
+
+    auditor = make_staff("auditor")
+    record_event("role.grant", actor_label="admin@example.jp")
+    for current in (page, page_without_js):
+        sign_in_staff(current, auditor, TEST_PASSWORD)
+        current.goto("/staff/audit/")
+        if current is page:
+            current.evaluate("window.notReloaded = true")
+        current.get_by_label("操作", exact=True).select_option("role.grant")
+        current.get_by_role("button", name="絞り込む").click()
+        expect(current).to_have_url(re.compile(r"action=role.grant"))
+        expect(current.locator("tbody tr")).to_have_count(1)
+        expect(current.locator("tbody")).to_contain_text("admin@example.jp")
+        if current is page:
+            assert current.evaluate("window.notReloaded") is True  # htmx swapped the fragment
+        current.get_by_role("button", name="サインアウト").click()

@@ -57,6 +57,33 @@ def test_an_expired_post_returns_to_the_form_page(client, make_staff, signed_in,
     assert not admin.staff_roles.filter(role="auditor").exists()
 
 
+def test_what_an_expired_post_carried_is_offered_back_after_signing_in_again(
+    client, make_staff, signed_in, settings
+) -> None:
+    admin = make_staff("system_admin")
+    member = make_staff("clerk")
+    signed_in(client, admin)
+    _age_session(client, services.STAFF_LAST_SEEN_KEY, settings.JICHITAI_STAFF_IDLE_TIMEOUT + 5)
+    client.post(f"/staff/members/{member.pk}/", {"role": "auditor"})
+    signed_in(client, admin)  # keeps the anonymous session's data, as a real sign-in does
+    page = client.get(f"/staff/members/{member.pk}/")
+    assert page.context["form"].initial == {"role": "auditor"}
+    assert "入力した内容を戻しました" in page.content.decode()
+    # Offered once only.
+    assert client.get(f"/staff/members/{member.pk}/").context["form"].initial == {}
+
+
+def test_kept_fields_go_only_to_the_same_user(client, make_staff, signed_in, settings) -> None:
+    admin = make_staff("system_admin")
+    other_admin = make_staff("system_admin")
+    member = make_staff("clerk")
+    signed_in(client, admin)
+    _age_session(client, services.STAFF_LAST_SEEN_KEY, settings.JICHITAI_STAFF_IDLE_TIMEOUT + 5)
+    client.post(f"/staff/members/{member.pk}/", {"role": "auditor"})
+    signed_in(client, other_admin)
+    assert client.get(f"/staff/members/{member.pk}/").context["form"].initial == {}
+
+
 def test_staff_without_a_verified_second_factor_are_signed_out(client, make_staff) -> None:
     clerk = make_staff("clerk")
     client.force_login(clerk)  # a session with no second factor: must never be honoured

@@ -56,3 +56,15 @@ def test_list_query_count_does_not_grow_with_entries(
         services.record_event(f"test.event{number % 3}")
     with django_assert_max_num_queries(20):
         assert client.get("/staff/audit/").status_code == 200
+
+
+def test_htmx_filtering_returns_only_the_fragment(client, make_staff, signed_in) -> None:
+    signed_in(client, make_staff("auditor"))
+    services.record_event("role.grant")
+    full = client.get("/staff/audit/", {"action": "role.grant"}).content.decode()
+    fragment = client.get(
+        "/staff/audit/", {"action": "role.grant"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "<html" in full and "<html" not in fragment
+    assert fragment.strip().startswith('<div id="audit-log">')
+    assert "role.grant" in fragment
