@@ -44,6 +44,14 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def _render_form(
+    request: HttpRequest, template: str, form: Any, context: dict[str, Any] | None = None
+) -> HttpResponse:
+    """Render a form page: 200 when first shown, 400 when it comes back with errors."""
+    status = 400 if form.is_bound else 200
+    return render(request, template, {"form": form, **(context or {})}, status=status)
+
+
 def _form_error(form: Any, error: DomainError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
@@ -65,8 +73,7 @@ def register(request: HttpRequest) -> HttpResponse:
             language=get_language() or "ja",
         )
         return redirect("accounts:register_done")
-    status = 400 if form.is_bound else 200
-    return render(request, "accounts/register.html", {"form": form}, status=status)
+    return _render_form(request, "accounts/register.html", form)
 
 
 @require_safe
@@ -94,7 +101,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.resend_email_verification(form.cleaned_data["email"])
         return redirect("accounts:register_done")
-    return render(request, "accounts/resend_verification.html", {"form": form})
+    return _render_form(request, "accounts/resend_verification.html", form)
 
 
 @require_safe
@@ -115,8 +122,7 @@ def password_forgot(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.request_password_reset(form.cleaned_data["email"])
         return redirect("accounts:password_forgot_sent")
-    status = 400 if form.is_bound else 200
-    return render(request, "accounts/password_forgot.html", {"form": form}, status=status)
+    return _render_form(request, "accounts/password_forgot.html", form)
 
 
 @require_safe
@@ -141,8 +147,7 @@ def password_reset(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
             request, _("パスワードを変更しました。新しいパスワードでサインインしてください。")
         )
         return redirect("accounts:login")
-    status = 400 if form.is_bound else 200
-    return render(request, "accounts/password_reset.html", {"form": form}, status=status)
+    return _render_form(request, "accounts/password_reset.html", form)
 
 
 # --- Signing in and out ---------------------------------------------------------------------
@@ -153,7 +158,6 @@ def password_reset(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
 def sign_in(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, "")
     form = forms.SignInForm(_posted(request))
-    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             user = services.authenticate(
@@ -161,11 +165,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             _form_error(form, error)
-            status = 429 if error.code == "auth.throttled" else 400
-            response = render(
-                request, "accounts/sign_in.html", {"form": form, "next": next_url}, status=status
-            )
-            if status == 429:
+            response = _render_form(request, "accounts/sign_in.html", form, {"next": next_url})
+            if error.code == "auth.throttled":
+                response.status_code = 429
                 response["Retry-After"] = str(error.retry_after)  # type: ignore[attr-defined]
             return response
         if user.is_staff_member:
@@ -180,9 +182,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return _with_language(
             HttpResponseRedirect(next_url or reverse("accounts:my_page")), user.preferred_language
         )
-    elif request.method == "POST":
-        status = 400
-    return render(request, "accounts/sign_in.html", {"form": form, "next": next_url}, status=status)
+    return _render_form(request, "accounts/sign_in.html", form, {"next": next_url})
 
 
 def _with_language(response: HttpResponse, language: str) -> HttpResponse:
@@ -211,17 +211,14 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:enrol")
     next_url = request.session.get("jichitai.next", "")
     form = forms.SecondFactorForm(_posted(request))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.verify_second_factor(request, user, form.cleaned_data["code"])
-                request.session["jichitai.next"] = next_url
-                return HttpResponseRedirect(_staff_next(request))
-            except DomainError as error:
-                _form_error(form, error)
-    return render(request, "accounts/second_factor.html", {"form": form}, status=status)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.verify_second_factor(request, user, form.cleaned_data["code"])
+            request.session["jichitai.next"] = next_url
+            return HttpResponseRedirect(_staff_next(request))
+        except DomainError as error:
+            _form_error(form, error)
+    return _render_form(request, "accounts/second_factor.html", form)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -236,31 +233,27 @@ def enrol(request: HttpRequest) -> HttpResponse:
     next_url = request.session.get("jichitai.next", "")
     device = services.totp_device_for_enrolment(user)
     form = forms.EnrolmentForm(_posted(request))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                codes = services.confirm_totp_enrolment(request, user, form.cleaned_data["code"])
-                request.session[services.RECOVERY_CODES_KEY] = codes
-                request.session["jichitai.next"] = next_url
-                return redirect("accounts:recovery_codes")
-            except DomainError as error:
-                _form_error(form, error)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.confirm_totp_enrolment(request, user, form.cleaned_data["code"])
+            request.session[services.RECOVERY_CODES_KEY] = codes
+            request.session["jichitai.next"] = next_url
+            return redirect("accounts:recovery_codes")
+        except DomainError as error:
+            _form_error(form, error)
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     qr_svg = segno.make(device.config_url, error="m").svg_inline(
         scale=4, title=_("認証アプリ登録用のQRコード"), omitsize=False
     )
-    return render(
+    return _render_form(
         request,
         "accounts/enrol.html",
+        form,
         {
-            "form": form,
             # segno's output is our own SVG built from our own URL: nothing user-supplied.
             "qr_svg": mark_safe(qr_svg),  # noqa: S308
             "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
         },
-        status=status,
     )
 
 
@@ -335,21 +328,18 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("サインインし直す前に入力した内容を戻しました。確かめてから送信してください。"),
         )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.grant_role(
-                    cast(User, request.user),
-                    member=member,
-                    role=form.cleaned_data["role"],
-                    department=form.cleaned_data["department"],
-                )
-                messages.success(request, _("役割を付与しました。"))
-                return redirect("accounts:staff_detail", pk=member.pk)
-            except DomainError as error:
-                _form_error(form, error)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grant_role(
+                cast(User, request.user),
+                member=member,
+                role=form.cleaned_data["role"],
+                department=form.cleaned_data["department"],
+            )
+            messages.success(request, _("役割を付与しました。"))
+            return redirect("accounts:staff_detail", pk=member.pk)
+        except DomainError as error:
+            _form_error(form, error)
     record_personal_data_access(
         "view",
         actor=request.user,
@@ -359,11 +349,8 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         purpose="staff.manage",
     )
     roles = member.staff_roles.select_related("department__parent").order_by("role")
-    return render(
-        request,
-        "accounts/staff_detail.html",
-        {"member": member, "roles": roles, "form": form},
-        status=status,
+    return _render_form(
+        request, "accounts/staff_detail.html", form, {"member": member, "roles": roles}
     )
 
 
