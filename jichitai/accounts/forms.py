@@ -131,7 +131,7 @@ class DepartmentChoiceField(forms.ModelChoiceField):
 
 
 class GrantRoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("役割"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("役割"), choices=Role.choices, widget=forms.RadioSelect)
     department = DepartmentChoiceField(
         label=_("所属（課）"),
         queryset=OrgUnit.objects.none(),

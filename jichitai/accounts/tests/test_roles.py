@@ -121,3 +121,14 @@ def test_create_staff_command_makes_the_first_administrator(monkeypatch) -> None
     admin = User.objects.get(email="admin@example.jp")
     assert admin.is_staff_member and admin.has_role("system_admin")
     assert AuditEvent.objects.filter(action="account.create_staff", subject_id=admin.pk).exists()
+
+
+def test_role_choice_is_a_labelled_radio_group_linked_from_the_error_summary(
+    client, make_staff, signed_in
+) -> None:
+    admin = make_staff("system_admin")
+    member = make_staff("clerk")
+    signed_in(client, admin)
+    body = client.post(f"/staff/members/{member.pk}/", {}).content.decode()
+    assert "<fieldset" in body and "<legend" in body
+    assert 'href="#id_role_0"' in body and 'id="id_role_0"' in body

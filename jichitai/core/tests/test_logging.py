@@ -1,5 +1,7 @@
 import logging
 
+import pytest
+
 from jichitai.core.logging import RedactPersonalDataFilter
 
 
@@ -18,3 +20,22 @@ def test_email_addresses_and_my_number_shaped_numbers_are_masked() -> None:
 
 def test_newlines_cannot_forge_log_lines() -> None:
     assert "\n" not in _filtered("name=%s", "x\nlevel=CRITICAL fake")
+
+
+@pytest.mark.django_db
+def test_a_whole_sign_in_logs_no_password_or_address(client, make_user, caplog) -> None:
+    resident = make_user("resident", email="very.personal@example.jp")
+    with caplog.at_level(logging.DEBUG):
+        client.post(
+            "/accounts/sign-in/", {"email": resident.email, "password": "Secret-Passw0rd-XYZ"}
+        )
+        client.get("/accounts/sign-in/?email=very.personal@example.jp")
+    handler_filter = RedactPersonalDataFilter()
+    lines = []
+    for record in caplog.records:
+        handler_filter.filter(record)
+        lines.append(record.getMessage() + " " + str(getattr(record, "path", "")))
+    text = "\n".join(lines)
+    assert "Secret-Passw0rd-XYZ" not in text
+    assert "very.personal@example.jp" not in text
+    assert any(getattr(record, "status", None) == 400 for record in caplog.records)
