@@ -49,11 +49,21 @@ def register_resident(*, email: str, display_name: str, password: str, language:
     """Create a resident account (区民アカウント) and mail a verification link.
 
     The caller learns nothing about whether the address was already registered (that would
-    let anyone test addresses): in that case the owner of the address is told by mail.
+    let anyone test addresses): in that case the owner of the address is told by mail — with
+    a fresh verification link if they never used the first one.
     """
     email = normalize_email(email)
     with transaction.atomic():
         existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None and existing.email_verified_at is None:
+            send_email_verification(existing)
+            record_event(
+                "account.register",
+                outcome="failure",
+                actor_label=email,
+                detail={"reason": "email_unverified"},
+            )
+            return
         if existing is not None:
             send_templated_email(
                 existing.email,

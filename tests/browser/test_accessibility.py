@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page, expect
@@ -15,8 +16,9 @@ from tests.browser.conftest import axe_violations, totp_now
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _assert_accessible(page: Page, path: str) -> None:
-    page.goto(path)
+def _assert_accessible(page: Page, path: str, status: int = 200) -> None:
+    response = page.goto(path)
+    assert response is not None and response.status == status, path
     assert axe_violations(page) == [], path
 
 
@@ -35,10 +37,14 @@ def test_public_pages(page: Page, make_user, departments, language) -> None:
         "/accounts/register/sent/",
         "/accounts/verify/resend/",
         f"/accounts/verify/{uid}/{email_verification_token.make_token(unverified)}/",
-        f"/accounts/verify/{uid}/bad-token/",
-        "/no-such-page/",
+        (f"/accounts/verify/{uid}/bad-token/", 400),
+        ("/no-such-page/", 404),
+        "/accounts/password/forgot/",
+        "/accounts/password/forgot/sent/",
+        f"/accounts/password/reset/{uid}/{default_token_generator.make_token(unverified)}/",
     ]:
-        _assert_accessible(page, path)
+        path, status = path if isinstance(path, tuple) else (path, 200)
+        _assert_accessible(page, path, status)
 
 
 def test_forms_with_errors(page: Page, municipality) -> None:
@@ -61,7 +67,7 @@ def test_resident_pages(page: Page, make_user, municipality) -> None:
     page.get_by_role("button", name="サインインする").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("マイページ")
     assert axe_violations(page) == []
-    _assert_accessible(page, "/staff/")  # the 403 page
+    _assert_accessible(page, "/staff/", status=403)
 
 
 def test_staff_pages_through_enrolment(page: Page, make_user, make_staff, departments) -> None:
@@ -94,7 +100,8 @@ def test_staff_pages_through_enrolment(page: Page, make_user, make_staff, depart
         "/staff/audit/",
         "/staff/audit/?since=2026-05-01&until=2026-04-01",
     ]:
-        _assert_accessible(page, path)
+        path, status = path if isinstance(path, tuple) else (path, 200)
+        _assert_accessible(page, path, status)
     page.goto(f"/staff/members/{member.pk}/")
     page.get_by_role("button", name="付与する").click()
     assert axe_violations(page) == []  # grant form with an error

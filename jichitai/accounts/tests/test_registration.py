@@ -127,3 +127,12 @@ def test_tampered_link_is_refused(client, smtp_inbox) -> None:
     link = _link(smtp_inbox.wait_for(1)[0])
     assert client.post(link[:-3] + "xyz/").status_code == 400
     assert User.objects.get().email_verified_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registering_again_before_verifying_sends_a_new_link(client, smtp_inbox) -> None:
+    client.post("/accounts/register/", GOOD)
+    client.post("/accounts/register/", GOOD)
+    first, second = smtp_inbox.wait_for(2)
+    assert User.objects.count() == 1
+    assert "/accounts/verify/" in body_of(second)
