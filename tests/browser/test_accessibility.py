@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from conftest import TEST_PASSWORD
 from jichitai.accounts.tokens import email_verification_token
 from jichitai.governance.services import record_event
-from tests.browser.conftest import axe_violations, totp_now
+from tests.browser.conftest import axe_violations, submit_sign_in, totp_now
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,20 +51,14 @@ def test_forms_with_errors(page: Page, municipality) -> None:
     page.goto("/accounts/register/")
     page.get_by_role("button", name="登録する").click()
     assert axe_violations(page) == []
-    page.goto("/accounts/sign-in/")
-    page.get_by_label("メールアドレス").fill("nobody@example.jp")
-    page.locator("#id_password").fill("wrong password!")
-    page.get_by_role("button", name="サインインする").click()
+    submit_sign_in(page, "nobody@example.jp", "wrong password!")
     expect(page.get_by_role("alert")).to_be_visible()
     assert axe_violations(page) == []
 
 
 def test_resident_pages(page: Page, make_user, municipality) -> None:
     resident = make_user("resident")
-    page.goto("/accounts/sign-in/")
-    page.get_by_label("メールアドレス").fill(resident.email)
-    page.locator("#id_password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="サインインする").click()
+    submit_sign_in(page, resident.email, TEST_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("マイページ")
     assert axe_violations(page) == []
     _assert_accessible(page, "/staff/", status=403)
@@ -79,10 +73,7 @@ def test_staff_pages_through_enrolment(page: Page, make_user, make_staff, depart
     member = make_staff("clerk")
     record_event("auth.sign_in", actor_label="someone@example.jp")
 
-    page.goto("/accounts/sign-in/")
-    page.get_by_label("メールアドレス").fill("admin@example.jp")
-    page.locator("#id_password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="サインインする").click()
+    submit_sign_in(page, "admin@example.jp", TEST_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("認証アプリの登録")
     assert axe_violations(page) == []
     secret = page.locator(".secret").inner_text().replace(" ", "")
@@ -109,10 +100,7 @@ def test_staff_pages_through_enrolment(page: Page, make_user, make_staff, depart
 
 def test_code_entry_page(page: Page, make_staff) -> None:
     clerk = make_staff("clerk")
-    page.goto("/accounts/sign-in/")
-    page.get_by_label("メールアドレス").fill(clerk.email)
-    page.locator("#id_password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="サインインする").click()
+    submit_sign_in(page, clerk.email, TEST_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("確認コードの入力")
     assert axe_violations(page) == []
 

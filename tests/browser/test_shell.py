@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from conftest import TEST_PASSWORD, body_of
-from tests.browser.conftest import sign_in_staff, totp_now
+from tests.browser.conftest import sign_in_staff, submit_sign_in, totp_now
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,10 +70,7 @@ def test_staff_enrols_an_authenticator_then_signs_in_and_a_replay_is_refused(
     clerk = make_user("staff", email="clerk@example.jp")
     StaffRole.objects.create(user=clerk, role="clerk", department=departments["koseki"])
 
-    page.goto("/accounts/sign-in/")
-    page.get_by_label("メールアドレス").fill("clerk@example.jp")
-    page.locator("#id_password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="サインインする").click()
+    submit_sign_in(page, "clerk@example.jp", TEST_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("認証アプリの登録")
     expect(page.locator(".qr svg")).to_be_visible()
     secret = page.locator(".secret").inner_text().replace(" ", "")
@@ -90,10 +87,7 @@ def test_staff_enrols_an_authenticator_then_signs_in_and_a_replay_is_refused(
 
     # Sign in again: the code already used is refused, the next one accepted.
     used = TOTPDevice.objects.get(user=clerk, confirmed=True)
-    page.goto("/accounts/sign-in/")
-    page.get_by_label("メールアドレス").fill("clerk@example.jp")
-    page.locator("#id_password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="サインインする").click()
+    submit_sign_in(page, "clerk@example.jp", TEST_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("確認コードの入力")
     page.get_by_label("確認コード").fill(used_code)
     page.get_by_role("button", name="確認する").click()

@@ -133,6 +133,6 @@ def test_tampered_link_is_refused(client, smtp_inbox) -> None:
 def test_registering_again_before_verifying_sends_a_new_link(client, smtp_inbox) -> None:
     client.post("/accounts/register/", GOOD)
     client.post("/accounts/register/", GOOD)
-    first, second = smtp_inbox.wait_for(2)
+    _first, second = smtp_inbox.wait_for(2)
     assert User.objects.count() == 1
     assert "/accounts/verify/" in body_of(second)
