@@ -32,7 +32,7 @@ class RedactPersonalDataFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = _scrub(str(record.getMessage()))
         record.args = ()
-        for key in ("path",):
+        for key in ("route",):
             value = getattr(record, key, None)
             if isinstance(value, str):
                 setattr(record, key, _scrub(value))

@@ -23,8 +23,9 @@ _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 class RequestIdMiddleware:
     """Gives every request an ID (kept from X-Request-ID when safe) and logs its outcome.
 
-    The access log carries method, path without query string, status and duration — never
-    the query string or body, which may hold personal data.
+    The access log carries method, the matched URL pattern (not the path: paths hold object
+    IDs and one-time tokens from mailed links), status and duration — never the query string
+    or body, which may hold personal data. Only an unmatched path is logged as sent, masked.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -48,7 +49,7 @@ class RequestIdMiddleware:
                     "request",
                     extra={
                         "method": request.method,
-                        "path": request.path,
+                        "route": _route_of(request),
                         "status": response.status_code,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     },
@@ -56,6 +57,11 @@ class RequestIdMiddleware:
             return response
         finally:
             request_context.reset(token)
+
+
+def _route_of(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    return "/" + match.route if match is not None and match.route else request.path
 
 
 class NoStoreMiddleware:

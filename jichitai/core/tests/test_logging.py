@@ -34,8 +34,17 @@ def test_a_whole_sign_in_logs_no_password_or_address(client, make_user, caplog) 
     lines = []
     for record in caplog.records:
         handler_filter.filter(record)
-        lines.append(record.getMessage() + " " + str(getattr(record, "path", "")))
+        lines.append(record.getMessage() + " " + str(getattr(record, "route", "")))
     text = "\n".join(lines)
     assert "Secret-Passw0rd-XYZ" not in text
     assert "very.personal@example.jp" not in text
     assert any(getattr(record, "status", None) == 400 for record in caplog.records)
+
+
+@pytest.mark.django_db
+def test_access_log_names_the_route_not_ids_or_tokens(client, make_user, caplog) -> None:
+    with caplog.at_level(logging.INFO, logger="jichitai.access"):
+        client.get("/accounts/verify/MTIz/secret-token-value/")
+    [record] = [r for r in caplog.records if r.name == "jichitai.access"]
+    assert record.route == "/accounts/verify/<str:uidb64>/<str:token>/"
+    assert "secret-token-value" not in str(record.__dict__)
