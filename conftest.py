@@ -157,3 +157,51 @@ def body_of(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain",))
     assert part is not None
     return part.get_content()
+
+
+@pytest.fixture
+def catalogue(departments: dict[str, OrgUnit]) -> dict[str, Any]:
+    """Three published procedures, one unpublished, and a life event with two of them."""
+    from jichitai.procedures import services as procedure_services
+    from jichitai.procedures.models import LifeEvent, LifeEventStep
+
+    def make(slug: str, title: str, **fields: Any) -> Any:
+        defaults = {
+            "department": departments["koseki"],
+            "summary_ja": f"{title}の概要",
+            "channel": "online",
+            "is_published": True,
+        }
+        return procedure_services.create_procedure(
+            slug=slug, title_ja=title, **{**defaults, **fields}
+        )
+
+    procedures = {
+        "gomi": make(
+            "sodai-gomi",
+            "粗大ごみ収集の申込み",
+            title_en="Bulky waste collection",
+            department=departments["kazei"],
+            keywords="粗大ゴミ 家具",
+            fee_yen=400,
+        ),
+        "jido": make(
+            "jido-teate",
+            "児童手当の認定請求",
+            documents_ja="健康保険証\n口座の情報",
+            standard_processing_days=20,
+        ),
+        "tennyu": make("tennyu-todoke", "転入届", channel="counter", keywords="引越し 引っ越し"),
+        "draft": make("mikokai", "未公開のごみ手続き", is_published=False),
+    }
+    moving = LifeEvent.objects.create(
+        slug="moving", title_ja="引越し", title_en="Moving house", summary_ja="引越しの手続き"
+    )
+    LifeEventStep.objects.create(
+        life_event=moving, procedure=procedures["jido"], order=1, timing_ja="15日以内"
+    )
+    LifeEventStep.objects.create(
+        life_event=moving, procedure=procedures["tennyu"], order=0, timing_ja="14日以内"
+    )
+    LifeEventStep.objects.create(life_event=moving, procedure=procedures["draft"], order=2)
+    return {**procedures, "moving": moving}

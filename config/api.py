@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from jichitai.core.api import router as core_router
+from jichitai.procedures.api import router as procedures_router
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -21,6 +22,7 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/", core_router)
+api.add_router("/", procedures_router)
 
 
 def problem(request: HttpRequest, status: int, title: str, **extra: Any) -> HttpResponse:

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "jichitai.core",
     "jichitai.governance",
     "jichitai.accounts",
+    "jichitai.procedures",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from config.api import api
 urlpatterns = [
     path("", include("jichitai.core.urls")),
     path("", include("jichitai.accounts.urls")),
+    path("", include("jichitai.procedures.urls")),
     path("staff/", include("jichitai.governance.urls")),
     path("api/v1/", api.urls),
 ]

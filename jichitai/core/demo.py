@@ -101,6 +101,14 @@ OTA_ORGANISATION: list[Division] = [
         ],
     ),
     (
+        "kenko",
+        "健康政策部",
+        "Health Policy Division",
+        [
+            ("seikatsueisei-ka", "生活衛生課", "Environmental Health Department", []),
+        ],
+    ),
+    (
         "kodomo",
         "こども家庭部",
         "Children and Families Division",

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogueSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("キーワード"),
+        required=False,
+        max_length=100,
+        help_text=_("例：ごみ、児童手当、住民票"),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    department = forms.ChoiceField(label=_("担当課"), required=False)
+    online = forms.BooleanField(label=_("オンラインで申請できる手続きだけ"), required=False)
+
+    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["department"])
+        field.choices = [("", _("すべて")), *((unit.code, unit.name) for unit in departments)]

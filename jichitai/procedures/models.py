@@ -1,0 +1,136 @@
+"""The procedure catalogue (手続き一覧) and life-event guides (ライフイベント)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.core.models import OrgUnit
+
+
+class IdentityLevel(models.TextChoices):
+    """How sure the city must be of who applies (本人確認の水準)."""
+
+    NONE = "none", _("本人確認なし（どなたでも）")
+    ACCOUNT = "account", _("利用者登録（メールアドレス確認済み）")
+    VERIFIED = "verified", _("マイナンバーカードによる本人確認")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("オンラインで申請できます")
+    COUNTER = "counter", _("窓口または郵送で手続きします")
+
+
+class Applicant(models.TextChoices):
+    RESIDENT = "resident", _("区民")
+    BUSINESS = "business", _("事業者")
+    ANYONE = "anyone", _("区民・事業者")
+
+
+class Procedure(models.Model):
+    """One administrative procedure (手続き) as the catalogue describes it.
+
+    Text fields come in Japanese (`_ja`, required) and English (`_en`, optional). Lists such
+    as required documents are kept one item per line.
+    """
+
+    slug = models.SlugField(_("識別子"), max_length=80, unique=True)
+    department = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        verbose_name=_("担当課"),
+        limit_choices_to={"level": OrgUnit.Level.DEPARTMENT},
+    )
+    title_ja = models.CharField(_("手続き名"), max_length=120)
+    title_en = models.CharField(_("手続き名（英語）"), max_length=200, blank=True)
+    summary_ja = models.CharField(_("概要"), max_length=300)
+    summary_en = models.CharField(_("概要（英語）"), max_length=500, blank=True)
+    description_ja = models.TextField(_("説明"), blank=True)
+    description_en = models.TextField(_("説明（英語）"), blank=True)
+    eligibility_ja = models.TextField(_("申請できる方"), blank=True)
+    eligibility_en = models.TextField(_("申請できる方（英語）"), blank=True)
+    documents_ja = models.TextField(_("必要なもの"), blank=True, help_text=_("1行に1つ"))
+    documents_en = models.TextField(_("必要なもの（英語）"), blank=True)
+    fee_yen = models.PositiveIntegerField(_("手数料（円）"), default=0)
+    fee_note_ja = models.CharField(_("手数料の説明"), max_length=200, blank=True)
+    fee_note_en = models.CharField(_("手数料の説明（英語）"), max_length=300, blank=True)
+    standard_processing_days = models.PositiveSmallIntegerField(
+        _("標準処理期間（開庁日）"), null=True, blank=True
+    )
+    channel = models.CharField(_("申請方法"), max_length=10, choices=Channel.choices)
+    applicant = models.CharField(
+        _("対象"), max_length=10, choices=Applicant.choices, default=Applicant.RESIDENT
+    )
+    identity_level = models.CharField(
+        _("本人確認"), max_length=10, choices=IdentityLevel.choices, default=IdentityLevel.ACCOUNT
+    )
+    keywords = models.CharField(
+        _("検索用キーワード"), max_length=300, blank=True, help_text=_("空白で区切る")
+    )
+    is_published = models.BooleanField(_("公開"), default=False)
+    # Normalised title, summary, description and keywords (see core.search); set by services.
+    search_text = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField(_("更新日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("手続き")
+        verbose_name_plural = _("手続き")
+        ordering = ["title_ja"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(channel__in=["online", "counter"]),
+                name="procedure_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(identity_level__in=["none", "account", "verified"]),
+                name="procedure_identity_level_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_ja
+
+
+class LifeEvent(models.Model):
+    """A moment in life (引越し, 出生, 介護, 死亡) and the procedures it calls for, in order."""
+
+    slug = models.SlugField(_("識別子"), max_length=40, unique=True)
+    title_ja = models.CharField(_("名称"), max_length=60)
+    title_en = models.CharField(_("名称（英語）"), max_length=100, blank=True)
+    summary_ja = models.CharField(_("概要"), max_length=300)
+    summary_en = models.CharField(_("概要（英語）"), max_length=500, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    procedures: models.ManyToManyField[Procedure, LifeEventStep] = models.ManyToManyField(
+        Procedure, through="LifeEventStep", related_name="life_events"
+    )
+
+    class Meta:
+        verbose_name = _("ライフイベント")
+        verbose_name_plural = _("ライフイベント")
+        ordering = ["sort_order", "slug"]
+
+    def __str__(self) -> str:
+        return self.title_ja
+
+
+class LifeEventStep(models.Model):
+    """One procedure within a life event, with when it must be done (e.g. 14日以内)."""
+
+    life_event = models.ForeignKey(LifeEvent, on_delete=models.CASCADE, related_name="steps")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveSmallIntegerField(_("順番"), default=0)
+    timing_ja = models.CharField(_("時期"), max_length=100, blank=True)
+    timing_en = models.CharField(_("時期（英語）"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["life_event", "procedure"], name="life_event_step_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.life_event} {self.order}: {self.procedure}"

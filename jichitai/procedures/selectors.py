@@ -1,0 +1,55 @@
+"""Reading the procedure catalogue for residents and for the API."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from jichitai.core import search
+from jichitai.core.models import OrgUnit
+from jichitai.procedures.models import LifeEvent, LifeEventStep, Procedure
+
+
+def published_procedures() -> QuerySet[Procedure]:
+    return Procedure.objects.filter(is_published=True).select_related("department__parent")
+
+
+def search_published_procedures(
+    query: str = "", *, department_code: str = "", online_only: bool = False
+) -> QuerySet[Procedure]:
+    """Published procedures matching a Japanese query (substring, kana- and width-insensitive:
+    「ごみ」 finds 粗大ゴミ), in title order."""
+    procedures = published_procedures()
+    if department_code:
+        procedures = procedures.filter(department__code=department_code)
+    if online_only:
+        procedures = procedures.filter(channel="online")
+    return search.matching(procedures, query).order_by("title_ja")
+
+
+def published_procedure(slug: str) -> Procedure | None:
+    return published_procedures().filter(slug=slug).first()
+
+
+def catalogue_departments() -> QuerySet[OrgUnit]:
+    """Departments that own a published procedure, for the catalogue's filter."""
+    return (
+        OrgUnit.objects.filter(procedures__is_published=True)
+        .distinct()
+        .order_by("parent__sort_order", "sort_order")
+    )
+
+
+def life_events() -> QuerySet[LifeEvent]:
+    return LifeEvent.objects.all()
+
+
+def life_event_with_steps(slug: str) -> LifeEvent | None:
+    """A life event with its published procedures in order, read with two queries."""
+    steps = LifeEventStep.objects.filter(procedure__is_published=True).select_related(
+        "procedure__department"
+    )
+    return (
+        LifeEvent.objects.prefetch_related(Prefetch("steps", queryset=steps))
+        .filter(slug=slug)
+        .first()
+    )
