@@ -18,8 +18,8 @@ class IdentityLevel(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    ONLINE = "online", _("オンラインで申請できます")
-    COUNTER = "counter", _("窓口または郵送で手続きします")
+    ONLINE = "online", _("オンライン申請")
+    COUNTER = "counter", _("窓口・郵送")
 
 
 class Applicant(models.TextChoices):
