@@ -13,8 +13,23 @@ from jichitai.procedures.api import router as procedures_router
 
 PROBLEM_JSON = "application/problem+json"
 
+
+class JichitaiAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document says error responses are problem documents."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        response["content"] = {PROBLEM_JSON: content["application/json"]}
+        return schema
+
+
 # No interactive docs page: it would load scripts from a CDN, which our CSP forbids.
-api = NinjaAPI(
+api = JichitaiAPI(
     title="Jichitai API",
     version="1",
     description="Public and resident-facing API of the Jichitai municipal platform.",

@@ -7,7 +7,13 @@ from ninja import Router
 
 from jichitai.core import selectors
 from jichitai.core.models import OrgUnit
-from jichitai.core.schemas import DepartmentOut, DivisionOut, MunicipalityOut, SectionOut
+from jichitai.core.schemas import (
+    PROBLEMS,
+    DepartmentOut,
+    DivisionOut,
+    MunicipalityOut,
+    SectionOut,
+)
 
 router = Router(tags=["municipality"])
 
@@ -17,7 +23,9 @@ def _unit(unit: OrgUnit) -> dict[str, str]:
 
 
 @router.get(
-    "/municipality", response=MunicipalityOut, summary="The municipality and its organisation"
+    "/municipality",
+    response={200: MunicipalityOut, **PROBLEMS},
+    summary="The municipality and its organisation",
 )
 def municipality(request: HttpRequest) -> MunicipalityOut:
     """The municipality this installation serves, with its divisions (部), departments (課)

@@ -27,3 +27,22 @@ class MunicipalityOut(Schema):
     prefecture_en: str
     is_sample_data: bool
     organisation: list[DivisionOut]
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class Problem(Schema):
+    """An RFC 9457 problem document (application/problem+json)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[FieldError] | None = None
+
+
+# Responses every operation may give besides its success.
+PROBLEMS = {404: Problem, 422: Problem}

@@ -6,9 +6,11 @@ No `from __future__ import annotations` here: django-ninja reads these annotatio
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from jichitai.core.pagination import BoundedLimitOffsetPagination
+from jichitai.core.schemas import PROBLEMS
 from jichitai.procedures import selectors
 from jichitai.procedures.models import Procedure
 from jichitai.procedures.schemas import ProcedureOut, ProcedureSummaryOut
@@ -23,16 +25,22 @@ class CatalogueFilter(Schema):
 
 
 @router.get(
-    "/procedures", response=list[ProcedureSummaryOut], summary="Search the procedure catalogue"
+    "/procedures",
+    response={200: list[ProcedureSummaryOut], **PROBLEMS},
+    summary="Search the procedure catalogue",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_procedures(request: HttpRequest, filters: Query[CatalogueFilter]) -> QuerySet[Procedure]:
     return selectors.search_published_procedures(
         filters.q, department_code=filters.department, online_only=filters.online
     )
 
 
-@router.get("/procedures/{slug}", response=ProcedureOut, summary="One procedure of the catalogue")
+@router.get(
+    "/procedures/{slug}",
+    response={200: ProcedureOut, **PROBLEMS},
+    summary="One procedure of the catalogue",
+)
 def get_procedure(request: HttpRequest, slug: str) -> Procedure:
     procedure = selectors.published_procedure(slug)
     if procedure is None:

@@ -25,7 +25,17 @@ def test_unpublished_is_a_404_problem(client, catalogue) -> None:
     assert response["Content-Type"] == "application/problem+json"
 
 
-@pytest.mark.parametrize("params", [{"q": "あ" * 101}, {"limit": "many"}, {"online": "perhaps"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "あ" * 101},
+        {"limit": "many"},
+        {"online": "perhaps"},
+        {"limit": 101},
+        {"offset": 10**20},
+        {"offset": -1},
+    ],
+)
 def test_bad_parameters_are_422_problems_naming_the_field(client, catalogue, params) -> None:
     response = client.get("/api/v1/procedures", params)
     assert response.status_code == 422
