@@ -1,0 +1,194 @@
+"""The form document: pages, questions, conditions (the JSON a form builder edits).
+
+Validated with pydantic; the JSON Schema it generates is checked in as
+docs/form-document.schema.json so other tools can validate documents too. Routing only goes
+forward: a condition may look only at questions on earlier pages.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from django.utils.translation import get_language
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+
+QuestionType = Literal[
+    "short_text",
+    "long_text",
+    "number",
+    "date",
+    "single_choice",
+    "multiple_choice",
+    "yes_no",
+    "address",
+    "phone",
+    "email",
+    "name",
+    "file",
+    "group",
+    "consent",
+]
+CHOICE_TYPES = frozenset({"single_choice", "multiple_choice"})
+MAX_GROUP_ITEMS = 20
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """Bilingual text: Japanese required, English optional (Japanese shown when missing)."""
+
+    ja: str = Field(min_length=1, max_length=2000)
+    en: str = Field("", max_length=3000)
+
+    @property
+    def text(self) -> str:
+        """In the active language."""
+        return self.en if get_language() == "en" and self.en else self.ja
+
+
+class Option(Strict):
+    value: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
+    label: Text
+
+
+class Question(Strict):
+    id: Identifier
+    type: QuestionType
+    label: Text
+    hint: Text | None = None
+    required: bool = True
+    # Text: characters; number: value; group: items; date: ISO dates or "today".
+    min_length: int | None = Field(None, ge=0, le=10000)
+    max_length: int | None = Field(None, ge=1, le=10000)
+    min_value: int | None = None
+    max_value: int | None = None
+    min_date: str | None = Field(None, pattern=r"^(today|\d{4}-\d{2}-\d{2})$")
+    max_date: str | None = Field(None, pattern=r"^(today|\d{4}-\d{2}-\d{2})$")
+    options: list[Option] = Field(default_factory=list, max_length=100)
+    questions: list[Question] = Field(default_factory=list, max_length=30)
+    max_items: int | None = Field(None, ge=1, le=MAX_GROUP_ITEMS)
+    min_items: int | None = Field(None, ge=0, le=MAX_GROUP_ITEMS)
+    max_size_mb: int | None = Field(None, ge=1, le=20)
+
+    @model_validator(mode="after")
+    def _settings_fit_the_type(self) -> Question:
+        if self.type in CHOICE_TYPES and len(self.options) < 2:
+            raise ValueError("a choice question needs at least two options")
+        if self.type not in CHOICE_TYPES and self.options:
+            raise ValueError("only choice questions have options")
+        if len({option.value for option in self.options}) != len(self.options):
+            raise ValueError("option values must be unique")
+        if self.type == "group":
+            if not self.questions:
+                raise ValueError("a group needs questions")
+            if any(child.type in {"group", "file"} for child in self.questions):
+                raise ValueError("a group cannot hold groups or files")
+            if len({child.id for child in self.questions}) != len(self.questions):
+                raise ValueError("question ids in a group must be unique")
+        elif self.questions:
+            raise ValueError("only groups have questions")
+        if (
+            self.min_length is not None
+            and self.max_length is not None
+            and self.min_length > self.max_length
+        ):
+            raise ValueError("min_length is greater than max_length")
+        if (
+            self.min_value is not None
+            and self.max_value is not None
+            and self.min_value > self.max_value
+        ):
+            raise ValueError("min_value is greater than max_value")
+        if (
+            self.min_items is not None
+            and self.max_items is not None
+            and self.min_items > self.max_items
+        ):
+            raise ValueError("min_items is greater than max_items")
+        return self
+
+
+class Condition(Strict):
+    """True when the answer to `question` equals one of `values` (for multiple choice: includes
+    one of them), or when `answered` is given and matches whether it was answered."""
+
+    question: Identifier
+    values: list[str] = Field(default_factory=list, max_length=100)
+    answered: bool | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        if bool(self.values) == (self.answered is not None):
+            raise ValueError("a condition tests either values or answered")
+        return self
+
+
+class Page(Strict):
+    id: Identifier
+    title: Text
+    questions: list[Question] = Field(default_factory=list, max_length=30)
+    # Shown only when every condition holds (over answers on earlier pages).
+    show_if: list[Condition] = Field(default_factory=list, max_length=10)
+    # An exit page explains why someone cannot go on; the journey ends there.
+    exit_message: Text | None = None
+
+    @model_validator(mode="after")
+    def _exit_or_questions(self) -> Page:
+        if self.exit_message is None and not self.questions:
+            raise ValueError("a page needs questions, or an exit message")
+        if self.exit_message is not None and self.questions:
+            raise ValueError("an exit page has no questions")
+        return self
+
+
+class FormDocument(Strict):
+    schema_version: Literal[1] = 1
+    title: Text
+    pages: list[Page] = Field(min_length=1, max_length=50)
+    declaration: Text | None = None
+
+    @model_validator(mode="after")
+    def _ids_and_conditions(self) -> FormDocument:
+        page_ids: set[str] = set()
+        seen: dict[str, Question] = {}
+        for page in self.pages:
+            if page.id in page_ids:
+                raise ValueError(f"page id {page.id!r} is used twice")
+            page_ids.add(page.id)
+            for condition in page.show_if:
+                asked = seen.get(condition.question)
+                if asked is None:
+                    raise ValueError(
+                        f"page {page.id!r}: a condition may only use questions on earlier pages"
+                        f" ({condition.question!r})"
+                    )
+                allowed = {option.value for option in asked.options} | (
+                    {"yes", "no"} if asked.type == "yes_no" else set()
+                )
+                if condition.values and not set(condition.values) <= allowed:
+                    raise ValueError(
+                        f"page {page.id!r}: condition values are not options of the question"
+                    )
+            for question in page.questions:
+                if question.id in seen:
+                    raise ValueError(f"question id {question.id!r} is used twice")
+                seen[question.id] = question
+        if not any(page.questions for page in self.pages):
+            raise ValueError("the form asks nothing")
+        return self
+
+    def questions(self) -> dict[str, Question]:
+        """Every top-level question by id."""
+        return {question.id: question for page in self.pages for question in page.questions}
+
+    def page(self, page_id: str) -> Page | None:
+        return next((page for page in self.pages if page.id == page_id), None)
+
+
+def parse(data: Any) -> FormDocument:
+    """Validate a form document; raises pydantic.ValidationError naming the place at fault."""
+    return FormDocument.model_validate(data)
