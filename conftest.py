@@ -205,3 +205,9 @@ def catalogue(departments: dict[str, OrgUnit]) -> dict[str, Any]:
     )
     LifeEventStep.objects.create(life_event=moving, procedure=procedures["draft"], order=2)
     return {**procedures, "moving": moving}
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
+    """Uploaded files from tests never land in var/media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")

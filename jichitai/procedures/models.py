@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,13 @@ class Procedure(models.Model):
         _("検索用キーワード"), max_length=300, blank=True, help_text=_("空白で区切る")
     )
     is_published = models.BooleanField(_("公開"), default=False)
+    # Online intake: the live form, when it opens and closes, and how many it takes (先着順).
+    live_form = models.ForeignKey(
+        "FormVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    opens_at = models.DateTimeField(_("受付開始"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("受付終了"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("定員"), null=True, blank=True)
     # Normalised title, summary, description and keywords (see core.search); set by services.
     search_text = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(_("更新日時"), default=timezone.now)
@@ -134,3 +142,121 @@ class LifeEventStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.life_event} {self.order}: {self.procedure}"
+
+
+class FormVersion(models.Model):
+    """A published form document (様式の版). Never changed once published: an application keeps
+    the version it was made with."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="form_versions")
+    number = models.PositiveIntegerField(_("版"))
+    document = models.JSONField(_("様式"))
+    published_at = models.DateTimeField(_("公開日時"), default=timezone.now)
+    published_by_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("様式の版")
+        verbose_name_plural = _("様式の版")
+        ordering = ["procedure", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="form_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.slug} v{self.number}"
+
+
+class ApplicationStatus(models.TextChoices):
+    RECEIVED = "received", _("受付")
+    UNDER_REVIEW = "under_review", _("審査中")
+    CORRECTION_REQUESTED = "correction_requested", _("補正依頼")
+    APPROVED = "approved", _("承認")
+    REJECTED = "rejected", _("却下")
+    COMPLETED = "completed", _("完了")
+    WITHDRAWN = "withdrawn", _("取下げ")
+
+
+class Application(models.Model):
+    """One resident's submission for a procedure (申請).
+
+    Personal fields: answers (as the form asks; may include 要配慮 data depending on the
+    procedure).
+    """
+
+    PERSONAL_FIELDS = {"answers": "per_form"}
+
+    receipt_number = models.CharField(_("受付番号"), max_length=9, unique=True)
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="applications")
+    form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="+")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField(
+        _("状態"),
+        max_length=24,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.RECEIVED,
+    )
+    answers = models.JSONField(_("回答"))
+    language = models.CharField(_("申請時の言語"), max_length=8, default="ja")
+    identity_level = models.CharField(
+        _("本人確認の水準"), max_length=10, choices=IdentityLevel.choices
+    )
+    submitted_at = models.DateTimeField(_("申請日時"), default=timezone.now)
+    due_date = models.DateField(_("処理期限"), null=True, blank=True)
+    # The token on the page the resident submitted: the same token never makes two applications.
+    idempotency_key = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("申請")
+        verbose_name_plural = _("申請")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"], name="application_idempotency_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt_number
+
+
+class ApplicationDraft(models.Model):
+    """Answers a resident has given so far (下書き); one per resident and procedure."""
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="application_drafts"
+    )
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField(default=dict)
+    submission_token = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "procedure"], name="draft_one_per_procedure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"draft {self.procedure.slug} #{self.applicant_id}"
+
+
+class Attachment(models.Model):
+    """An uploaded file, stored under a generated name outside any served folder."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    storage_name = models.CharField(max_length=100, unique=True)
+    original_name = models.CharField(_("ファイル名"), max_length=120)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.original_name

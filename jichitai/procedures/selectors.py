@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 
 from jichitai.core import search
 from jichitai.core.models import OrgUnit
-from jichitai.procedures.models import LifeEvent, LifeEventStep, Procedure
+from jichitai.procedures.models import Application, LifeEvent, LifeEventStep, Procedure
 
 
 def published_procedures() -> QuerySet[Procedure]:
@@ -37,6 +39,13 @@ def catalogue_departments() -> QuerySet[OrgUnit]:
         .distinct()
         .order_by("parent__sort_order", "sort_order")
     )
+
+
+def applications_of(user: Any) -> QuerySet[Application]:
+    """A resident's own applications, newest first (the one visibility rule for residents)."""
+    if not getattr(user, "is_authenticated", False):
+        return Application.objects.none()
+    return Application.objects.filter(applicant=user).select_related("procedure")
 
 
 def life_events() -> QuerySet[LifeEvent]:

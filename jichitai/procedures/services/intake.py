@@ -1,0 +1,288 @@
+"""Online intake: publishing forms, drafts page by page, and submitting applications (申請).
+
+Submitting is idempotent: the check-your-answers page carries the draft's submission token,
+and (applicant, token) is unique in the database, so a double click, a browser retry or a
+replayed request returns the first application instead of making a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import unicodedata
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from jichitai.core.errors import DomainError
+from jichitai.core.japanese.calendar import add_business_days
+from jichitai.core.mail import send_templated_email
+from jichitai.governance.services import record_event
+from jichitai.procedures.formdoc import routing, schema
+from jichitai.procedures.formdoc.answers import PageAnswers, UploadCandidate, clean_page
+from jichitai.procedures.models import (
+    Application,
+    ApplicationDraft,
+    Attachment,
+    FormVersion,
+    IdentityLevel,
+    Procedure,
+)
+from jichitai.procedures.receipts import new_receipt_number
+
+_LEVEL_ORDER: list[str] = [IdentityLevel.NONE, IdentityLevel.ACCOUNT, IdentityLevel.VERIFIED]
+
+
+def publish_form(
+    procedure: Procedure, document: Mapping[str, Any], *, actor: Any = None
+) -> FormVersion:
+    """Publish a form document as the procedure's next version and make it the live one.
+
+    The document is validated first (pydantic.ValidationError names what is wrong). Earlier
+    versions stay as they were, for the applications made with them.
+    """
+    parsed = schema.parse(document)
+    with transaction.atomic():
+        locked = Procedure.objects.select_for_update().get(pk=procedure.pk)
+        latest = locked.form_versions.order_by("-number").values_list("number", flat=True).first()
+        version = FormVersion.objects.create(
+            procedure=locked,
+            number=(latest or 0) + 1,
+            document=parsed.model_dump(mode="json"),
+            published_by_id=getattr(actor, "pk", None),
+        )
+        locked.live_form = version
+        locked.save(update_fields=["live_form"])
+        record_event(
+            "form.publish",
+            actor=actor,
+            target=version,
+            detail={"procedure": locked.slug, "version": version.number},
+        )
+    procedure.live_form = version
+    return version
+
+
+def identity_level_of(user: Any) -> str:
+    """How sure we are of who this user is. Verified identity (My Number card through OpenID
+    Connect) arrives with the identity-provider integration; until then a resident with a
+    confirmed address has the account level."""
+    if getattr(user, "is_authenticated", False) and user.is_resident and user.email_verified_at:
+        return IdentityLevel.ACCOUNT
+    return IdentityLevel.NONE
+
+
+def check_intake_open(procedure: Procedure, user: Any) -> None:
+    """Raise a DomainError saying why this user cannot apply online now, if they cannot."""
+    now = timezone.now()
+    if (
+        procedure.channel != "online"
+        or procedure.live_form_id is None
+        or not procedure.is_published
+    ):
+        raise DomainError("application.not_online", _("この手続きはオンラインでは申請できません。"))
+    if procedure.opens_at and now < procedure.opens_at:
+        raise DomainError("application.not_open", _("この手続きの受付はまだ始まっていません。"))
+    if procedure.closes_at and now >= procedure.closes_at:
+        raise DomainError("application.closed", _("この手続きの受付は終了しました。"))
+    if _LEVEL_ORDER.index(identity_level_of(user)) < _LEVEL_ORDER.index(procedure.identity_level):
+        if procedure.identity_level == IdentityLevel.VERIFIED:
+            message = _(
+                "この手続きにはマイナンバーカードによる本人確認が必要です。オンラインでの本人確認は準備中です。"
+            )
+        else:
+            message = _("この手続きを申請するには、サインインしてください。")
+        raise DomainError("application.identity_required", message)
+
+
+def draft_for(user: Any, procedure: Procedure) -> ApplicationDraft:
+    """The resident's draft for this procedure, started on the live form if there is none."""
+    check_intake_open(procedure, user)
+    draft, _created = ApplicationDraft.objects.get_or_create(
+        applicant=user,
+        procedure=procedure,
+        defaults={
+            "form_version": procedure.live_form,
+            "submission_token": secrets.token_urlsafe(24),
+        },
+    )
+    return draft
+
+
+def save_page(
+    draft: ApplicationDraft, page_id: str, data: Any, files: Mapping[str, Any]
+) -> PageAnswers:
+    """Check one page's answers; when they are good, keep them (and any files) in the draft."""
+    document = schema.parse(draft.form_version.document)
+    page = document.page(page_id)
+    if page is None or page not in routing.visible_pages(document, draft.answers):
+        raise DomainError("application.page_not_available", _("このページは表示できません。"))
+    result = clean_page(page, data, files)
+    if not result.valid:
+        return result
+    with transaction.atomic():
+        values = {
+            key: _store_upload(draft.applicant, value)
+            if isinstance(value, UploadCandidate)
+            else value
+            for key, value in result.values.items()
+        }
+        for question in page.questions:
+            draft.answers.pop(question.id, None)
+        draft.answers.update(values)
+        draft.updated_at = timezone.now()
+        draft.save(update_fields=["answers", "updated_at"])
+    return result
+
+
+def _safe_file_name(name: str) -> str:
+    """A display name only (files are stored under generated names): no paths, no controls."""
+    name = unicodedata.normalize("NFKC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip() or "file"
+    return name[-120:]
+
+
+def _store_upload(owner: Any, upload: UploadCandidate) -> dict[str, Any]:
+    digest = hashlib.sha256()
+    for chunk in upload.file.chunks():
+        digest.update(chunk)
+    upload.file.seek(0)
+    # Stored before the row commits: a rolled-back save leaves a file with no row, which the
+    # attachment clean-up removes; never a row without its file.
+    storage_name = default_storage.save(f"attachments/{uuid.uuid4().hex}", upload.file)
+    attachment = Attachment.objects.create(
+        owner=owner,
+        storage_name=storage_name,
+        original_name=_safe_file_name(getattr(upload.file, "name", "")),
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+    )
+    return {
+        "attachment": attachment.pk,
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+    }
+
+
+def submit(user: Any, procedure: Procedure, token: str) -> Application:
+    """Turn the resident's draft into an application with a receipt number (受付番号).
+
+    The same token returns the same application however often it is sent. Raises DomainError
+    when the draft is gone or stale (`application.stale`), incomplete (`application.incomplete`),
+    leads to an exit page (`application.not_eligible`), or intake is closed or full.
+    """
+    try:
+        with transaction.atomic():
+            return _create_application(user, procedure, token)
+    except IntegrityError:
+        # A concurrent request with the same token won the race: return what it made.
+        return Application.objects.get(applicant=user, idempotency_key=token)
+
+
+def _create_application(user: Any, procedure: Procedure, token: str) -> Application:
+    # Lock the draft first: a concurrent submit with the same token waits here, and then finds
+    # the application the first one made (and its draft gone).
+    draft = (
+        ApplicationDraft.objects.select_for_update()
+        .select_related("form_version")
+        .filter(applicant=user, procedure=procedure)
+        .first()
+    )
+    existing = Application.objects.filter(applicant=user, idempotency_key=token).first()
+    if existing is not None:
+        return existing
+    if draft is None or not secrets.compare_digest(draft.submission_token, token):
+        raise DomainError(
+            "application.stale", _("この画面は古くなっています。もう一度内容を確認してください。")
+        )
+    locked = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    check_intake_open(locked, user)
+    document = schema.parse(draft.form_version.document)
+    if routing.exit_page(document, draft.answers) is not None:
+        raise DomainError(
+            "application.not_eligible", _("回答の内容から、この手続きは申請できません。")
+        )
+    answers = routing.effective_answers(document, draft.answers)
+    missing = [
+        page.id
+        for page in routing.visible_pages(document, answers)
+        for question in page.questions
+        if question.required and question.id not in answers
+    ]
+    if missing:
+        raise DomainError(
+            "application.incomplete", _("まだ回答していない質問があります。"), field=missing[0]
+        )
+    if (
+        locked.capacity is not None
+        and locked.applications.exclude(status="withdrawn").count() >= locked.capacity
+    ):
+        raise DomainError("form.capacity_reached", _("定員に達したため、受付を終了しました。"))
+    submitted_at = timezone.now()
+    application = Application.objects.create(
+        receipt_number=_unused_receipt_number(),
+        procedure=locked,
+        form_version=draft.form_version,
+        applicant=user,
+        answers=answers,
+        language=get_language() or "ja",
+        identity_level=identity_level_of(user),
+        submitted_at=submitted_at,
+        due_date=(
+            add_business_days(timezone.localdate(submitted_at), locked.standard_processing_days)
+            if locked.standard_processing_days
+            else None
+        ),
+        idempotency_key=token,
+    )
+    Attachment.objects.filter(owner=user, application=None, pk__in=_attachment_ids(answers)).update(
+        application=application
+    )
+    draft.delete()
+    record_event(
+        "application.submit",
+        actor=user,
+        target=application,
+        subject_id=user.pk,
+        fields=sorted(answers),
+        detail={"procedure": locked.slug, "receipt_number": application.receipt_number},
+    )
+    send_templated_email(
+        user.email,
+        "procedures/email/application_received",
+        {"application": application, "procedure": locked, "user": user},
+        user.preferred_language,
+    )
+    return application
+
+
+def _unused_receipt_number() -> str:
+    while True:
+        number = new_receipt_number()
+        if not Application.objects.filter(receipt_number=number).exists():
+            return number
+
+
+def _attachment_ids(answers: Mapping[str, Any]) -> list[int]:
+    ids: list[int] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            if isinstance(value.get("attachment"), int):
+                ids.append(value["attachment"])
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(dict(answers))
+    return ids
