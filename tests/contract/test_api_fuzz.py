@@ -6,6 +6,8 @@ input must be refused. Runs against the WSGI application in process (no network)
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from config.api import api
@@ -15,8 +17,18 @@ schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
 
 @pytest.fixture
 def api_data(db, catalogue):
-    """Some published procedures, so that reads have something to return."""
-    return catalogue
+    """Some published procedures, so that reads have something to return.
+
+    Like Django's test client, keep the request cycle from closing the database connection
+    that holds the test's transaction.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield catalogue
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
