@@ -13,7 +13,9 @@ from django.db import transaction
 
 from jichitai.core.models import OrgUnit
 from jichitai.procedures import services
+from jichitai.procedures.demo_forms import FORMS
 from jichitai.procedures.models import LifeEvent, LifeEventStep, Procedure
+from jichitai.procedures.services import intake
 
 PROCEDURES: list[dict[str, Any]] = [
     {
@@ -289,6 +291,10 @@ def load() -> None:
         fields = dict(entry)
         fields["department"] = OrgUnit.objects.get(code=fields["department"])
         services.create_procedure(is_published=True, **fields)
+    for slug, document in FORMS.items():
+        procedure = Procedure.objects.get(slug=slug)
+        if procedure.live_form_id is None:
+            intake.publish_form(procedure, document)
     for order, (slug, title_ja, title_en, summary_ja, summary_en, steps) in enumerate(LIFE_EVENTS):
         event, created = LifeEvent.objects.get_or_create(
             slug=slug,

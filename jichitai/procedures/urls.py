@@ -1,11 +1,16 @@
 from django.urls import path
 
-from jichitai.procedures import views
+from jichitai.procedures.views import apply, catalogue
 
 app_name = "procedures"
 
 urlpatterns = [
-    path("procedures/", views.catalogue, name="catalogue"),
-    path("procedures/<slug:slug>/", views.procedure_detail, name="procedure_detail"),
-    path("life-events/<slug:slug>/", views.life_event_detail, name="life_event_detail"),
+    path("procedures/", catalogue.catalogue, name="catalogue"),
+    path("procedures/<slug:slug>/", catalogue.procedure_detail, name="procedure_detail"),
+    path("procedures/<slug:slug>/apply/", apply.start, name="apply_start"),
+    path("procedures/<slug:slug>/apply/check/", apply.check, name="apply_check"),
+    path("procedures/<slug:slug>/apply/<slug:page_id>/", apply.page, name="apply_page"),
+    path("life-events/<slug:slug>/", catalogue.life_event_detail, name="life_event_detail"),
+    path("applications/", apply.my_applications, name="my_applications"),
+    path("applications/<str:receipt_number>/", apply.application_detail, name="application_detail"),
 ]

@@ -64,10 +64,26 @@ class _Invalid(Exception):
         self.name, self.code, self.message = name, code, message
 
 
-def clean_page(page: Page, data: PostedData, files: Mapping[str, Any] | None = None) -> PageAnswers:
-    """Check every question on `page`; return the clean values or the errors."""
+def clean_page(
+    page: Page,
+    data: PostedData,
+    files: Mapping[str, Any] | None = None,
+    kept_files: Mapping[str, Any] | None = None,
+) -> PageAnswers:
+    """Check every question on `page`; return the clean values or the errors.
+
+    `kept_files` holds file answers stored earlier: a page sent again without a new file keeps
+    the one already uploaded.
+    """
     result = PageAnswers()
     for question in page.questions:
+        if (
+            question.type == "file"
+            and not (files or {}).get(question.id)
+            and question.id in (kept_files or {})
+        ):
+            result.values[question.id] = (kept_files or {})[question.id]
+            continue
         _clean_into(result, question, question.id, data, files or {})
     return result
 

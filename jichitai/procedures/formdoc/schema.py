@@ -32,6 +32,8 @@ QuestionType = Literal[
 ]
 CHOICE_TYPES = frozenset({"single_choice", "multiple_choice"})
 MAX_GROUP_ITEMS = 20
+# Page ids that are also addresses of the journey's own steps.
+RESERVED_PAGE_IDS = frozenset({"check"})
 
 
 class Strict(BaseModel):
@@ -158,6 +160,8 @@ class FormDocument(Strict):
         for page in self.pages:
             if page.id in page_ids:
                 raise ValueError(f"page id {page.id!r} is used twice")
+            if page.id in RESERVED_PAGE_IDS:
+                raise ValueError(f"page id {page.id!r} is reserved")
             page_ids.add(page.id)
             for condition in page.show_if:
                 asked = seen.get(condition.question)

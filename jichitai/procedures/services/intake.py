@@ -123,7 +123,12 @@ def save_page(
     page = document.page(page_id)
     if page is None or page not in routing.visible_pages(document, draft.answers):
         raise DomainError("application.page_not_available", _("このページは表示できません。"))
-    result = clean_page(page, data, files)
+    kept = {
+        q.id: draft.answers[q.id]
+        for q in page.questions
+        if q.type == "file" and q.id in draft.answers
+    }
+    result = clean_page(page, data, files, kept_files=kept)
     if not result.valid:
         return result
     with transaction.atomic():

@@ -1,0 +1,87 @@
+"""Turning stored answers back into form fields, and naming fields for HTML.
+
+Pages are re-shown with what the resident answered before: clean values are flattened into
+the same dotted field names a page posts (`name.family`, `members.0.relation`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jichitai.procedures.formdoc.schema import Page, Question
+
+COMPOUND_PARTS = {
+    "name": ("family", "given", "family_kana", "given_kana"),
+    "address": ("postal_code", "address"),
+}
+
+
+def html_id(name: str) -> str:
+    """An element id for a field name: f-name-family for name.family."""
+    return "f-" + name.replace(".", "-").replace("_", "-")
+
+
+def form_data(page: Page, answers: Mapping[str, Any], blank_group_rows: int = 1) -> dict[str, Any]:
+    """The field values to pre-fill a page with, from stored answers."""
+    data: dict[str, Any] = {}
+    for question in page.questions:
+        _flatten(question, question.id, answers.get(question.id), data, blank_group_rows)
+    return data
+
+
+def _flatten(
+    question: Question, name: str, value: Any, data: dict[str, Any], blank_rows: int
+) -> None:
+    if question.type == "group":
+        items = value if isinstance(value, list) else []
+        for index, item in enumerate(items):
+            for child in question.questions:
+                _flatten(child, f"{name}.{index}.{child.id}", item.get(child.id), data, 0)
+        data[f"{name}.rows"] = min(len(items) + blank_rows, question.max_items or 20) or 1
+        return
+    if value is None:
+        return
+    if question.type in COMPOUND_PARTS and isinstance(value, dict):
+        for part in COMPOUND_PARTS[question.type]:
+            data[f"{name}.{part}"] = value.get(part, "")
+    elif question.type == "date" and isinstance(value, str) and len(value) == 10:
+        data[f"{name}.year"], data[f"{name}.month"], data[f"{name}.day"] = (
+            value[:4],
+            str(int(value[5:7])),
+            str(int(value[8:10])),
+        )
+    elif question.type == "multiple_choice" and isinstance(value, list):
+        data[name] = value
+    elif question.type == "consent":
+        data[name] = "yes" if value else ""
+    elif question.type == "file" and isinstance(value, dict):
+        data[f"{name}.kept"] = value.get("name", "")
+    else:
+        data[name] = str(value)
+
+
+def posted_data(page: Page, posted: Any) -> dict[str, Any]:
+    """What was just posted, in the same flat shape, to show again next to its errors."""
+    data: dict[str, Any] = {
+        key: posted.getlist(key) if len(posted.getlist(key)) > 1 else posted.get(key)
+        for key in posted
+    }
+    for question in page.questions:
+        if question.type == "group":
+            indices = {
+                int(key.split(".")[1])
+                for key in data
+                if key.startswith(f"{question.id}.") and key.split(".")[1].isdigit()
+            }
+            data[f"{question.id}.rows"] = max(indices, default=-1) + 1 or 1
+        elif question.type == "multiple_choice":
+            data[question.id] = posted.getlist(question.id)
+    return data
+
+
+def summary(page: Page, answers: Mapping[str, Any]) -> list[tuple[Question, Any]]:
+    """The questions of a page that were answered, with their answers, for check-your-answers."""
+    return [
+        (question, answers[question.id]) for question in page.questions if question.id in answers
+    ]

@@ -1,0 +1,98 @@
+"""A resident applies online, on a phone, with and without JavaScript; every page passes axe."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from conftest import TEST_PASSWORD
+from jichitai.procedures.demo_forms import FORMS
+from jichitai.procedures.services import intake
+from tests.browser.conftest import axe_violations, submit_sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def dog(catalogue):
+    procedure = catalogue["jido"]
+    procedure.identity_level = "account"
+    procedure.save()
+    intake.publish_form(procedure, FORMS["inu-toroku"])
+    return procedure
+
+
+def _journey(page: Page, resident, dog, *, javascript: bool = True) -> str:
+    def _checked(page: Page, label: str) -> None:
+        # axe runs in the page, so only where JavaScript runs; the same pages are checked there.
+        if javascript:
+            assert axe_violations(page) == [], label
+
+    submit_sign_in(page, resident.email, TEST_PASSWORD)
+    page.goto(f"/procedures/{dog.slug}/")
+    _checked(page, "detail")
+    page.get_by_role("button", name="オンラインで申請する").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("申請者")
+    page.get_by_role("button", name="次へ進む").click()  # nothing filled in
+    expect(page.get_by_role("alert")).to_be_visible()
+    _checked(page, "applicant with errors")
+    page.get_by_label("姓", exact=True).fill("大田")
+    page.get_by_label("名", exact=True).fill("花子")
+    page.get_by_label("セイ（フリガナ）").fill("おおた")
+    page.get_by_label("メイ（フリガナ）").fill("はなこ")
+    page.get_by_label("郵便番号").fill("１４４－８６２１")
+    page.get_by_label("住所", exact=True).fill("東京都大田区蒲田五丁目13番14号")
+    page.get_by_label("日中の連絡先電話番号").fill("03-5744-1111")
+    page.get_by_role("button", name="次へ進む").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("犬について")
+    _checked(page, "dog")
+    page.get_by_label("犬の名前").fill("ポチ")
+    page.get_by_label("犬種").fill("柴犬")
+    page.get_by_label("年").fill("2024")
+    page.get_by_label("月", exact=True).fill("4")
+    page.get_by_label("日", exact=True).fill("1")
+    page.get_by_label("オス").check()
+    page.get_by_role("group", name=re.compile("狂犬病予防注射")).get_by_label("はい").check()
+    page.get_by_role("button", name="次へ進む").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("注射済証")
+    page.get_by_label(re.compile("注射済証の写真")).set_input_files(
+        files=[
+            {"name": "certificate.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 sample"}
+        ]
+    )
+    _checked(page, "upload")
+    page.get_by_role("button", name="次へ進む").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("申請内容の確認")
+    expect(page.locator("main")).to_contain_text("大田 花子（オオタ ハナコ）")
+    expect(page.locator("main")).to_contain_text("certificate.pdf")
+    _checked(page, "check")
+    page.get_by_label(re.compile("申請内容に誤りはありません")).check()
+    page.get_by_role("button", name="この内容で申請する").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("申請を受け付けました")
+    _checked(page, "receipt")
+    receipt = page.locator(".receipt__number").inner_text()
+    page.goto("/applications/")
+    expect(page.locator("main")).to_contain_text(receipt)
+    _checked(page, "my applications")
+    return receipt
+
+
+def test_apply_on_a_phone_with_javascript(browser: Browser, live_server, make_user, dog) -> None:
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="ja-JP",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    receipt = _journey(page, make_user("resident"), dog)
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", receipt)
+    context.close()
+
+
+def test_apply_without_javascript(page_without_js: Page, make_user, dog) -> None:
+    _journey(page_without_js, make_user("resident"), dog, javascript=False)
