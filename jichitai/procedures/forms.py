@@ -21,3 +21,26 @@ class CatalogueSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ChoiceField, self.fields["department"])
         field.choices = [("", _("すべて")), *((unit.code, unit.name) for unit in departments)]
+
+
+class InboxFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("状態"), required=False)
+    procedure = forms.ChoiceField(label=_("手続き"), required=False)
+    receipt_number = forms.CharField(label=_("受付番号"), required=False, max_length=12)
+    overdue = forms.BooleanField(label=_("処理期限を過ぎたものだけ"), required=False)
+
+    def __init__(self, *args: Any, applications: Any, **kwargs: Any) -> None:
+        from jichitai.procedures.models import ApplicationStatus, Procedure
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("すべて")),
+            *ApplicationStatus.choices,
+        ]
+        procedures = Procedure.objects.filter(pk__in=applications.values("procedure")).order_by(
+            "title_ja"
+        )
+        cast(forms.ChoiceField, self.fields["procedure"]).choices = [
+            ("", _("すべて")),
+            *((p.slug, p.title_ja) for p in procedures),
+        ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jichitai.procedures.views import apply, catalogue
+from jichitai.procedures.views import apply, back_office, catalogue
 
 app_name = "procedures"
 
@@ -12,5 +12,11 @@ urlpatterns = [
     path("procedures/<slug:slug>/apply/<slug:page_id>/", apply.page, name="apply_page"),
     path("life-events/<slug:slug>/", catalogue.life_event_detail, name="life_event_detail"),
     path("applications/", apply.my_applications, name="my_applications"),
+    path("staff/applications/", back_office.inbox, name="inbox"),
+    path(
+        "staff/applications/<str:receipt_number>/",
+        back_office.application,
+        name="staff_application",
+    ),
     path("applications/<str:receipt_number>/", apply.application_detail, name="application_detail"),
 ]

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from conftest import TEST_PASSWORD
 from jichitai.procedures.demo_forms import FORMS
 from jichitai.procedures.services import intake
-from tests.browser.conftest import axe_violations, submit_sign_in
+from tests.browser.conftest import axe_violations, sign_in_staff, submit_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -96,3 +96,48 @@ def test_apply_on_a_phone_with_javascript(browser: Browser, live_server, make_us
 
 def test_apply_without_javascript(page_without_js: Page, make_user, dog) -> None:
     _journey(page_without_js, make_user("resident"), dog, javascript=False)
+
+
+def test_the_department_inbox_is_accessible(page: Page, make_user, make_staff, dog) -> None:
+    from django.http import QueryDict
+
+    resident = make_user("resident")
+    draft = intake.draft_for(resident, dog)
+    for page_id, fields in [
+        (
+            "applicant",
+            {
+                "name.family": "大田",
+                "name.given": "花子",
+                "name.family_kana": "オオタ",
+                "name.given_kana": "ハナコ",
+                "address.postal_code": "1448621",
+                "address.address": "東京都大田区蒲田五丁目13番14号",
+                "phone": "0357441111",
+            },
+        ),
+        (
+            "dog",
+            {
+                "dog_name": "ポチ",
+                "breed": "柴犬",
+                "birth_date.year": "2024",
+                "birth_date.month": "4",
+                "birth_date.day": "1",
+                "sex": "male",
+                "vaccinated": "no",
+            },
+        ),
+    ]:
+        data = QueryDict(mutable=True)
+        data.update(fields)
+        assert intake.save_page(draft, page_id, data, {}).valid
+    application = intake.submit(resident, dog, draft.submission_token)
+    sign_in_staff(page, make_staff("clerk", department="koseki"), TEST_PASSWORD)
+    page.goto("/staff/")
+    page.get_by_role("link", name="申請の受付箱").click()
+    expect(page.locator("tbody")).to_contain_text(application.receipt_number)
+    assert axe_violations(page) == []
+    page.get_by_role("link", name=application.receipt_number).click()
+    expect(page.locator("main")).to_contain_text("大田 花子（オオタ ハナコ）")
+    assert axe_violations(page) == []

@@ -24,3 +24,9 @@ def test_placeholders_survive_translation() -> None:
             assert sorted(placeholder.findall(text)) == sorted(placeholder.findall(entry.msgid)), (
                 entry.msgid
             )
+
+
+def test_no_stale_previous_msgid_comments() -> None:
+    """`#|` comments left from fuzzy matching break the next `make translations` (msgmerge)."""
+    po = polib.pofile(str(Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"))
+    assert [e.msgid for e in po if e.previous_msgid or e.previous_msgid_plural] == []

@@ -1,0 +1,110 @@
+"""The back office (受付・審査): each department's inbox of applications, and one application.
+
+Staff see only their departments' applications; opening one is recorded in the audit log as
+a view of the applicant's personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from jichitai.accounts.views import staff_required
+from jichitai.governance.services import record_personal_data_access
+from jichitai.procedures import policies
+from jichitai.procedures.formdoc import rendering, routing, schema
+from jichitai.procedures.forms import InboxFilterForm
+from jichitai.procedures.models import Application, ApplicationStatus
+from jichitai.procedures.receipts import normalise
+
+PAGE_SIZE = 50
+OPEN_STATUSES = [
+    ApplicationStatus.RECEIVED,
+    ApplicationStatus.UNDER_REVIEW,
+    ApplicationStatus.CORRECTION_REQUESTED,
+]
+
+
+@require_safe
+@staff_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    visible = policies.applications_visible_to_staff(request.user)
+    form = InboxFilterForm(request.GET if request.GET else None, applications=visible)
+    applications = visible.select_related("procedure", "applicant").order_by(
+        "due_date", "submitted_at"
+    )
+    status = 200
+    if form.is_bound and not form.is_valid():
+        applications, status = applications.none(), 400
+    elif form.is_bound:
+        applications = _filtered(applications, form.cleaned_data, timezone.localdate())
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "procedures/back_office/inbox.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "open_statuses": OPEN_STATUSES,
+        },
+        status=status,
+    )
+
+
+def _filtered(applications, data: dict, today: dt.date):  # type: ignore[no-untyped-def]
+    if data.get("status"):
+        applications = applications.filter(status=data["status"])
+    if data.get("procedure"):
+        applications = applications.filter(procedure__slug=data["procedure"])
+    if data.get("receipt_number"):
+        applications = applications.filter(receipt_number=normalise(data["receipt_number"]))
+    if data.get("overdue"):
+        applications = applications.filter(due_date__lt=today, status__in=OPEN_STATUSES)
+    return applications
+
+
+@require_safe
+@staff_required
+def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    found: Application = get_object_or_404(
+        policies.applications_visible_to_staff(request.user).select_related(
+            "procedure", "applicant"
+        ),
+        receipt_number=normalise(receipt_number),
+    )
+    document = schema.parse(found.form_version.document)
+    sections = [
+        (page, rendering.summary(page, found.answers))
+        for page in routing.visible_pages(document, found.answers)
+    ]
+    record_personal_data_access(
+        "view",
+        actor=request.user,
+        target=found,
+        subject_id=found.applicant_id,
+        fields=sorted(found.answers),
+        purpose="application.review",
+    )
+    return render(
+        request,
+        "procedures/back_office/application.html",
+        {
+            "application": found,
+            "document": document,
+            "sections": sections,
+            "overdue": bool(
+                found.due_date
+                and found.due_date < timezone.localdate()
+                and found.status in OPEN_STATUSES
+            ),
+        },
+    )
