@@ -260,3 +260,21 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ApplicationEvent(models.Model):
+    """One step in an application's history (経過): who moved it from which state to which."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=24, choices=ApplicationStatus.choices)
+    to_status = models.CharField(max_length=24, choices=ApplicationStatus.choices)
+    actor_id = models.BigIntegerField(null=True)
+    # Shown to the applicant: what to correct, or why it was rejected. Never internal notes.
+    message = models.TextField(_("申請者へのお知らせ"), blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.from_status}→{self.to_status}"

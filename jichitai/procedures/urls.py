@@ -18,5 +18,10 @@ urlpatterns = [
         back_office.application,
         name="staff_application",
     ),
+    path(
+        "staff/applications/<str:receipt_number>/move/",
+        back_office.move,
+        name="staff_application_move",
+    ),
     path("applications/<str:receipt_number>/", apply.application_detail, name="application_detail"),
 ]

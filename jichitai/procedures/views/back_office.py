@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from jichitai.accounts.views import staff_required
+from jichitai.core.errors import DomainError
 from jichitai.governance.services import record_personal_data_access
 from jichitai.procedures import policies
 from jichitai.procedures.formdoc import rendering, routing, schema
 from jichitai.procedures.forms import InboxFilterForm
 from jichitai.procedures.models import Application, ApplicationStatus
 from jichitai.procedures.receipts import normalise
+from jichitai.procedures.services import review
 
 PAGE_SIZE = 50
 OPEN_STATUSES = [
@@ -101,6 +105,11 @@ def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
             "application": found,
             "document": document,
             "sections": sections,
+            "moves": [
+                (to, ApplicationStatus(to).label)
+                for to in review.allowed_moves(request.user, found)
+            ],
+            "events": found.events.all(),
             "overdue": bool(
                 found.due_date
                 and found.due_date < timezone.localdate()
@@ -108,3 +117,24 @@ def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
             ),
         },
     )
+
+
+@require_POST
+@staff_required
+def move(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    """Apply one decision from the application page, then show it again (POST-redirect-GET)."""
+    found: Application = get_object_or_404(
+        policies.applications_visible_to_staff(request.user),
+        receipt_number=normalise(receipt_number),
+    )
+    try:
+        review.move(
+            request.user,
+            found,
+            request.POST.get("to_status", ""),
+            message=request.POST.get("message", ""),
+        )
+        messages.success(request, _("申請の状態を更新しました。"))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("procedures:staff_application", found.receipt_number)

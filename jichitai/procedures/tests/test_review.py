@@ -1,0 +1,107 @@
+"""Back-office decisions: who may move an application where, and what the applicant sees."""
+
+import pytest
+from django.http import QueryDict
+
+from jichitai.core.errors import DomainError
+from jichitai.governance.models import AuditEvent
+from jichitai.procedures.models import Application, ApplicationEvent
+from jichitai.procedures.services import intake, review
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "title": {"ja": "届出"},
+    "pages": [
+        {
+            "id": "p",
+            "title": {"ja": "内容"},
+            "questions": [{"id": "note", "type": "short_text", "label": {"ja": "内容"}}],
+        }
+    ],
+}
+
+
+@pytest.fixture
+def application(catalogue, make_user) -> Application:
+    procedure = catalogue["jido"]  # owned by 戸籍住民課 (koseki) in the fixture
+    procedure.identity_level = "account"
+    procedure.save()
+    intake.publish_form(procedure, FORM)
+    procedure.refresh_from_db()
+    resident = make_user("resident")
+    draft = intake.draft_for(resident, procedure)
+    data = QueryDict(mutable=True)
+    data["note"] = "内容"
+    intake.save_page(draft, "p", data, {})
+    return intake.submit(resident, procedure, draft.submission_token)
+
+
+def _verified(user):
+    user.is_verified = lambda: True
+    return user
+
+
+def test_clerk_reviews_and_requests_a_correction_the_approver_decides(
+    application, make_staff, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    clerk = _verified(make_staff("clerk", department="koseki"))
+    approver = _verified(make_staff("approver", department="koseki"))
+    assert review.allowed_moves(clerk, application) == ["under_review"]
+    review.move(clerk, application, "under_review")
+    with pytest.raises(DomainError) as error:
+        review.move(clerk, application, "approved")
+    assert error.value.code == "application.transition"
+    with pytest.raises(DomainError) as error:
+        review.move(clerk, application, "correction_requested")
+    assert error.value.code == "application.message_required"
+    with django_capture_on_commit_callbacks(execute=True):
+        review.move(
+            clerk,
+            application,
+            "correction_requested",
+            message="口座名義の確認書類を追加してください。",
+        )
+    application.refresh_from_db()
+    assert application.status == "correction_requested"
+    assert "口座名義の確認書類" in mailoutbox[-1].body and mailoutbox[-1].to == [
+        application.applicant.email
+    ]
+    application.status = (
+        "under_review"  # the resident's answer to the correction comes in a later step
+    )
+    application.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        review.move(approver, application, "approved")
+    review.move(clerk, application, "completed")
+    steps = list(ApplicationEvent.objects.values_list("to_status", flat=True))
+    assert steps == ["under_review", "correction_requested", "approved", "completed"]
+    assert AuditEvent.objects.filter(action="application.move", outcome="denied").count() == 1
+
+
+def test_staff_of_another_department_cannot_move_it(application, make_staff) -> None:
+    other = _verified(make_staff("approver", department="kazei"))
+    with pytest.raises(DomainError) as error:
+        review.move(other, application, "under_review")
+    assert error.value.code == "application.not_found"
+    application.refresh_from_db()
+    assert application.status == "received"
+
+
+def test_buttons_on_the_page_and_the_resident_sees_the_message(
+    client, application, make_staff, signed_in
+) -> None:
+    clerk = make_staff("clerk", department="koseki")
+    signed_in(client, clerk)
+    url = f"/staff/applications/{application.receipt_number}/"
+    assert 'value="under_review"' in client.get(url).content.decode()
+    assert client.post(url + "move/", {"to_status": "under_review"})["Location"] == url
+    client.post(
+        url + "move/", {"to_status": "correction_requested", "message": "写真が不鮮明です。"}
+    )
+    refused = client.post(url + "move/", {"to_status": "approved"}, follow=True)
+    assert "その操作はできません" in refused.content.decode()
+    assert client.get(url + "move/").status_code == 405
+    signed_in(client, application.applicant)
+    page = client.get(f"/applications/{application.receipt_number}/").content.decode()
+    assert "写真が不鮮明です。" in page and "補正依頼" in page
