@@ -12,6 +12,12 @@ urlpatterns = [
     path("procedures/<slug:slug>/apply/<slug:page_id>/", apply.page, name="apply_page"),
     path("life-events/<slug:slug>/", catalogue.life_event_detail, name="life_event_detail"),
     path("applications/", apply.my_applications, name="my_applications"),
+    path(
+        "applications/<str:receipt_number>/correction/",
+        apply.answer_correction,
+        name="answer_correction",
+    ),
+    path("applications/<str:receipt_number>/withdraw/", apply.withdraw, name="withdraw"),
     path("staff/applications/", back_office.inbox, name="inbox"),
     path(
         "staff/applications/<str:receipt_number>/",

@@ -141,3 +141,59 @@ def test_the_department_inbox_is_accessible(page: Page, make_user, make_staff, d
     page.get_by_role("link", name=application.receipt_number).click()
     expect(page.locator("main")).to_contain_text("大田 花子（オオタ ハナコ）")
     assert axe_violations(page) == []
+
+
+def test_correction_and_withdrawal_pages_are_accessible(
+    page: Page, make_user, make_staff, dog
+) -> None:
+    from django.http import QueryDict
+
+    from jichitai.procedures.services import review
+
+    resident = make_user("resident")
+    draft = intake.draft_for(resident, dog)
+    for page_id, fields in [
+        (
+            "applicant",
+            {
+                "name.family": "大田",
+                "name.given": "花子",
+                "name.family_kana": "オオタ",
+                "name.given_kana": "ハナコ",
+                "address.postal_code": "1448621",
+                "address.address": "東京都大田区蒲田五丁目13番14号",
+                "phone": "0357441111",
+            },
+        ),
+        (
+            "dog",
+            {
+                "dog_name": "ポチ",
+                "breed": "柴犬",
+                "birth_date.year": "2024",
+                "birth_date.month": "4",
+                "birth_date.day": "1",
+                "sex": "male",
+                "vaccinated": "no",
+            },
+        ),
+    ]:
+        data = QueryDict(mutable=True)
+        data.update(fields)
+        intake.save_page(draft, page_id, data, {})
+    application = intake.submit(resident, dog, draft.submission_token)
+    clerk = make_staff("clerk", department="koseki")
+    clerk.is_verified = lambda: True
+    review.move(clerk, application, "under_review")
+    review.move(clerk, application, "correction_requested", message="写真が不鮮明です。")
+    submit_sign_in(page, resident.email, TEST_PASSWORD)
+    page.goto(f"/applications/{application.receipt_number}/")
+    expect(page.get_by_role("heading", name="補正への回答")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("直した内容・伝えたいこと").fill("撮り直しました。")
+    page.get_by_role("button", name="補正を送る").click()
+    expect(page.get_by_role("status")).to_contain_text("補正の内容を送りました")
+    page.get_by_role("link", name="この申請を取り下げる").click()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="取り下げる").click()
+    expect(page.locator("main")).to_contain_text("取下げ")

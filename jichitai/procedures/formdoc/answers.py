@@ -356,22 +356,30 @@ _SIGNATURES = (
 )
 
 
-def _file(question: Question, name: str, data: PostedData, files: Mapping[str, Any]) -> Value:
-    upload = files.get(name)
-    if upload is None or not getattr(upload, "size", 0):
-        return _required(question, name, choose=True)
-    limit_mb = question.max_size_mb or DEFAULT_MAX_FILE_MB
+def check_upload(upload: Any, limit_mb: int = DEFAULT_MAX_FILE_MB) -> UploadCandidate | FieldError:
+    """An accepted upload, or why it is refused (too large, or not a PDF, JPEG or PNG by its
+    content). Used for form questions and for files sent with a correction."""
     if upload.size > limit_mb * 1024 * 1024:
-        raise _Invalid(
-            name, "file_too_large", _("ファイルは%(max)dMB以下にしてください。") % {"max": limit_mb}
+        return FieldError(
+            "file_too_large", _("ファイルは%(max)dMB以下にしてください。") % {"max": limit_mb}
         )
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     content_type = next((kind for magic, kind in _SIGNATURES if head.startswith(magic)), None)
     if content_type is None:
-        raise _Invalid(name, "file_type", _("PDF、JPEG、PNGのファイルを選んでください。"))
+        return FieldError("file_type", _("PDF、JPEG、PNGのファイルを選んでください。"))
     return UploadCandidate(file=upload, content_type=content_type, size=upload.size)
+
+
+def _file(question: Question, name: str, data: PostedData, files: Mapping[str, Any]) -> Value:
+    upload = files.get(name)
+    if upload is None or not getattr(upload, "size", 0):
+        return _required(question, name, choose=True)
+    checked = check_upload(upload, question.max_size_mb or DEFAULT_MAX_FILE_MB)
+    if isinstance(checked, FieldError):
+        raise _Invalid(name, checked.code, checked.message)
+    return checked
 
 
 def _clean_group(result: PageAnswers, question: Question, name: str, data: PostedData) -> Value:

@@ -133,7 +133,7 @@ def save_page(
         return result
     with transaction.atomic():
         values = {
-            key: _store_upload(draft.applicant, value)
+            key: store_upload(draft.applicant, value)
             if isinstance(value, UploadCandidate)
             else value
             for key, value in result.values.items()
@@ -153,7 +153,10 @@ def _safe_file_name(name: str) -> str:
     return name[-120:]
 
 
-def _store_upload(owner: Any, upload: UploadCandidate) -> dict[str, Any]:
+def store_upload(
+    owner: Any, upload: UploadCandidate, application: Application | None = None
+) -> dict[str, Any]:
+    """Store an accepted upload under a generated name and return its answer value."""
     digest = hashlib.sha256()
     for chunk in upload.file.chunks():
         digest.update(chunk)
@@ -163,6 +166,7 @@ def _store_upload(owner: Any, upload: UploadCandidate) -> dict[str, Any]:
     storage_name = default_storage.save(f"attachments/{uuid.uuid4().hex}", upload.file)
     attachment = Attachment.objects.create(
         owner=owner,
+        application=application,
         storage_name=storage_name,
         original_name=_safe_file_name(getattr(upload.file, "name", "")),
         content_type=upload.content_type,

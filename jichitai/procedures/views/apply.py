@@ -20,7 +20,7 @@ from jichitai.procedures import selectors
 from jichitai.procedures.formdoc import rendering, routing, schema
 from jichitai.procedures.models import ApplicationDraft, Procedure
 from jichitai.procedures.receipts import normalise
-from jichitai.procedures.services import intake
+from jichitai.procedures.services import intake, resident_actions
 
 
 def resident_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -216,3 +216,42 @@ def application_detail(request: HttpRequest, receipt_number: str) -> HttpRespons
         "procedures/application_detail.html",
         {"application": application, "document": document, "sections": sections},
     )
+
+
+def _own_application(request: HttpRequest, receipt_number: str) -> Any:
+    return get_object_or_404(
+        selectors.applications_of(request.user), receipt_number=normalise(receipt_number)
+    )
+
+
+@require_POST
+@resident_required
+def answer_correction(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    """Send what the department asked for in a correction request (補正)."""
+    application = _own_application(request, receipt_number)
+    try:
+        resident_actions.answer_correction(
+            request.user,
+            application,
+            message=request.POST.get("message", ""),
+            upload=request.FILES.get("upload"),
+        )
+        messages.success(request, _("補正の内容を送りました。"))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("procedures:application_detail", application.receipt_number)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@resident_required
+def withdraw(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    """Ask for confirmation, then withdraw the application (取下げ)."""
+    application = _own_application(request, receipt_number)
+    if request.method == "POST":
+        try:
+            resident_actions.withdraw(request.user, application)
+            messages.success(request, _("申請を取り下げました。"))
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("procedures:application_detail", application.receipt_number)
+    return render(request, "procedures/withdraw.html", {"application": application})

@@ -1,0 +1,105 @@
+"""What a resident can do with their own application: answer a correction request (補正),
+and withdraw it (取下げ)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jichitai.core.errors import DomainError
+from jichitai.core.japanese.calendar import add_business_days, business_days_between
+from jichitai.governance.services import record_event
+from jichitai.procedures.formdoc.answers import FieldError, check_upload
+from jichitai.procedures.models import Application, ApplicationEvent
+from jichitai.procedures.models import ApplicationStatus as S
+from jichitai.procedures.services.intake import store_upload
+
+WITHDRAWABLE = frozenset({S.RECEIVED, S.UNDER_REVIEW, S.CORRECTION_REQUESTED})
+MAX_MESSAGE = 2000
+
+
+def _own(user: Any, application: Application) -> Application:
+    locked = (
+        Application.objects.select_for_update().filter(pk=application.pk, applicant=user).first()
+    )
+    if locked is None:
+        raise DomainError("application.not_found", _("申請が見つかりません。"))
+    return locked
+
+
+def answer_correction(
+    user: Any, application: Application, *, message: str, upload: Any = None
+) -> Application:
+    """Send what the department asked for; the application goes back to review (審査中).
+
+    The standard processing clock pauses while a correction is pending: the due date moves
+    by the business days between the request and this answer. Raises `correction.empty`,
+    `correction.not_requested`, or the upload's refusal (`file_too_large`, `file_type`).
+    """
+    message = message.strip()
+    if not message and upload is None:
+        raise DomainError(
+            "correction.empty",
+            _("直した内容を入力するか、ファイルを選んでください。"),
+            field="message",
+        )
+    if len(message) > MAX_MESSAGE:
+        raise DomainError(
+            "correction.too_long", _("お知らせは2000文字以内で入力してください。"), field="message"
+        )
+    checked = check_upload(upload) if upload is not None else None
+    if isinstance(checked, FieldError):
+        raise DomainError(f"correction.{checked.code}", checked.message, field="upload")
+    with transaction.atomic():
+        locked = _own(user, application)
+        if locked.status != S.CORRECTION_REQUESTED:
+            raise DomainError("correction.not_requested", _("この申請には補正の依頼がありません。"))
+        requested = (
+            locked.events.filter(to_status=S.CORRECTION_REQUESTED).order_by("-occurred_at").first()
+        )
+        if locked.due_date and requested:
+            paused = business_days_between(
+                timezone.localdate(requested.occurred_at), timezone.localdate()
+            )
+            locked.due_date = add_business_days(locked.due_date, paused)
+        attachment_note = ""
+        if checked is not None:
+            stored = store_upload(user, checked, application=locked)
+            attachment_note = "\n" + _("添付ファイル：%(name)s") % {"name": stored["name"]}
+        ApplicationEvent.objects.create(
+            application=locked,
+            from_status=locked.status,
+            to_status=S.UNDER_REVIEW,
+            actor_id=user.pk,
+            message=(message + attachment_note).strip(),
+        )
+        locked.status = S.UNDER_REVIEW
+        locked.save(update_fields=["status", "due_date"])
+        record_event(
+            "application.correction_answered",
+            actor=user,
+            target=locked,
+            subject_id=user.pk,
+            detail={"with_file": checked is not None},
+        )
+    return locked
+
+
+def withdraw(user: Any, application: Application) -> Application:
+    """Withdraw one's own application before it is decided (取下げ)."""
+    with transaction.atomic():
+        locked = _own(user, application)
+        if locked.status not in WITHDRAWABLE:
+            raise DomainError(
+                "application.not_withdrawable", _("決定済みの申請は取り下げられません。")
+            )
+        ApplicationEvent.objects.create(
+            application=locked, from_status=locked.status, to_status=S.WITHDRAWN, actor_id=user.pk
+        )
+        locked.status = S.WITHDRAWN
+        locked.save(update_fields=["status"])
+        record_event("application.withdraw", actor=user, target=locked, subject_id=user.pk)
+    return locked
