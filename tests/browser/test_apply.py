@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.http import QueryDict
 from playwright.sync_api import Browser, Page, expect
 
 from conftest import TEST_PASSWORD
 from jichitai.procedures.demo_forms import FORMS
+from jichitai.procedures.models import Application
 from jichitai.procedures.services import intake
 from tests.browser.conftest import axe_violations, sign_in_staff, submit_sign_in
 
@@ -98,10 +100,8 @@ def test_apply_without_javascript(page_without_js: Page, make_user, dog) -> None
     _journey(page_without_js, make_user("resident"), dog, javascript=False)
 
 
-def test_the_department_inbox_is_accessible(page: Page, make_user, make_staff, dog) -> None:
-    from django.http import QueryDict
-
-    resident = make_user("resident")
+def _submitted_application(resident, dog) -> Application:
+    """An application made through the services (the journey itself is tested above)."""
     draft = intake.draft_for(resident, dog)
     for page_id, fields in [
         (
@@ -132,7 +132,12 @@ def test_the_department_inbox_is_accessible(page: Page, make_user, make_staff, d
         data = QueryDict(mutable=True)
         data.update(fields)
         assert intake.save_page(draft, page_id, data, {}).valid
-    application = intake.submit(resident, dog, draft.submission_token)
+    return intake.submit(resident, dog, draft.submission_token)
+
+
+def test_the_department_inbox_is_accessible(page: Page, make_user, make_staff, dog) -> None:
+    resident = make_user("resident")
+    application = _submitted_application(resident, dog)
     sign_in_staff(page, make_staff("clerk", department="koseki"), TEST_PASSWORD)
     page.goto("/staff/")
     page.get_by_role("link", name="申請の受付箱").click()
@@ -146,42 +151,10 @@ def test_the_department_inbox_is_accessible(page: Page, make_user, make_staff, d
 def test_correction_and_withdrawal_pages_are_accessible(
     page: Page, make_user, make_staff, dog
 ) -> None:
-    from django.http import QueryDict
-
     from jichitai.procedures.services import review
 
     resident = make_user("resident")
-    draft = intake.draft_for(resident, dog)
-    for page_id, fields in [
-        (
-            "applicant",
-            {
-                "name.family": "大田",
-                "name.given": "花子",
-                "name.family_kana": "オオタ",
-                "name.given_kana": "ハナコ",
-                "address.postal_code": "1448621",
-                "address.address": "東京都大田区蒲田五丁目13番14号",
-                "phone": "0357441111",
-            },
-        ),
-        (
-            "dog",
-            {
-                "dog_name": "ポチ",
-                "breed": "柴犬",
-                "birth_date.year": "2024",
-                "birth_date.month": "4",
-                "birth_date.day": "1",
-                "sex": "male",
-                "vaccinated": "no",
-            },
-        ),
-    ]:
-        data = QueryDict(mutable=True)
-        data.update(fields)
-        intake.save_page(draft, page_id, data, {})
-    application = intake.submit(resident, dog, draft.submission_token)
+    application = _submitted_application(resident, dog)
     clerk = make_staff("clerk", department="koseki")
     clerk.is_verified = lambda: True
     review.move(clerk, application, "under_review")

@@ -3,47 +3,21 @@
 import datetime as dt
 
 import pytest
-from django.http import QueryDict
 
 from jichitai.governance.models import AuditEvent
 from jichitai.procedures.models import Application
-from jichitai.procedures.services import intake
+from jichitai.procedures.tests.conftest import apply_with_note, open_for_notes
 
 pytestmark = pytest.mark.django_db
-
-FORM = {
-    "title": {"ja": "届出"},
-    "pages": [
-        {
-            "id": "p",
-            "title": {"ja": "内容"},
-            "questions": [{"id": "note", "type": "short_text", "label": {"ja": "内容"}}],
-        }
-    ],
-}
-
-
-def _apply(resident, procedure, note="テスト") -> Application:
-    draft = intake.draft_for(resident, procedure)
-    data = QueryDict(mutable=True)
-    data["note"] = note
-    intake.save_page(draft, "p", data, {})
-    return intake.submit(resident, procedure, draft.submission_token)
 
 
 @pytest.fixture
 def applications(catalogue, make_user):
     """One application to 戸籍住民課 (koseki) and one to 課税課 (kazei)."""
-    for key in ("jido", "gomi"):
-        procedure = catalogue[key]
-        procedure.identity_level = "account"
-        procedure.save()
-        intake.publish_form(procedure, FORM)
-        procedure.refresh_from_db()
     resident = make_user("resident")
     return {
-        "koseki": _apply(resident, catalogue["jido"]),
-        "kazei": _apply(resident, catalogue["gomi"]),
+        "koseki": apply_with_note(resident, open_for_notes(catalogue["jido"])),
+        "kazei": apply_with_note(resident, open_for_notes(catalogue["gomi"])),
     }
 
 
@@ -117,6 +91,6 @@ def test_inbox_query_count_is_flat(
 ) -> None:
     signed_in(client, make_staff("clerk", department="koseki"))
     for _ in range(10):
-        _apply(make_user("resident"), catalogue["jido"])
+        apply_with_note(make_user("resident"), catalogue["jido"])
     with django_assert_max_num_queries(12):
         assert client.get("/staff/applications/").status_code == 200

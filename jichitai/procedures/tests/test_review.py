@@ -1,40 +1,13 @@
 """Back-office decisions: who may move an application where, and what the applicant sees."""
 
 import pytest
-from django.http import QueryDict
 
 from jichitai.core.errors import DomainError
 from jichitai.governance.models import AuditEvent
-from jichitai.procedures.models import Application, ApplicationEvent
-from jichitai.procedures.services import intake, review
+from jichitai.procedures.models import ApplicationEvent
+from jichitai.procedures.services import review
 
 pytestmark = pytest.mark.django_db
-
-FORM = {
-    "title": {"ja": "届出"},
-    "pages": [
-        {
-            "id": "p",
-            "title": {"ja": "内容"},
-            "questions": [{"id": "note", "type": "short_text", "label": {"ja": "内容"}}],
-        }
-    ],
-}
-
-
-@pytest.fixture
-def application(catalogue, make_user) -> Application:
-    procedure = catalogue["jido"]  # owned by 戸籍住民課 (koseki) in the fixture
-    procedure.identity_level = "account"
-    procedure.save()
-    intake.publish_form(procedure, FORM)
-    procedure.refresh_from_db()
-    resident = make_user("resident")
-    draft = intake.draft_for(resident, procedure)
-    data = QueryDict(mutable=True)
-    data["note"] = "内容"
-    intake.save_page(draft, "p", data, {})
-    return intake.submit(resident, procedure, draft.submission_token)
 
 
 def _verified(user):

@@ -1,0 +1,41 @@
+"""Helpers for back-office tests: one-question forms and applications made through the services."""
+
+import pytest
+from django.http import QueryDict
+
+from jichitai.procedures.models import Application, Procedure
+from jichitai.procedures.services import intake
+
+NOTE_FORM = {
+    "title": {"ja": "届出"},
+    "pages": [
+        {
+            "id": "p",
+            "title": {"ja": "内容"},
+            "questions": [{"id": "note", "type": "short_text", "label": {"ja": "内容"}}],
+        }
+    ],
+}
+
+
+def open_for_notes(procedure: Procedure) -> Procedure:
+    """Publish the one-question form and let any signed-in resident apply."""
+    procedure.identity_level = "account"
+    procedure.save()
+    intake.publish_form(procedure, NOTE_FORM)
+    procedure.refresh_from_db()
+    return procedure
+
+
+def apply_with_note(resident, procedure: Procedure, note: str = "テスト") -> Application:
+    draft = intake.draft_for(resident, procedure)
+    data = QueryDict(mutable=True)
+    data["note"] = note
+    intake.save_page(draft, "p", data, {})
+    return intake.submit(resident, procedure, draft.submission_token)
+
+
+@pytest.fixture
+def application(catalogue, make_user) -> Application:
+    """One application to 戸籍住民課 (koseki, the owner of catalogue["jido"])."""
+    return apply_with_note(make_user("resident"), open_for_notes(catalogue["jido"]), "内容")
