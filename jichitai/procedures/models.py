@@ -206,6 +206,8 @@ class Application(models.Model):
     due_date = models.DateField(_("処理期限"), null=True, blank=True)
     # The token on the page the resident submitted: the same token never makes two applications.
     idempotency_key = models.CharField(max_length=64)
+    # A digest of the unit the form allows one application for (see formdoc.schema.Dedupe).
+    dedupe_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("申請")
@@ -214,7 +216,14 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "idempotency_key"], name="application_idempotency_unique"
-            )
+            ),
+            # Withdrawn and rejected applications do not block applying again.
+            models.UniqueConstraint(
+                fields=["procedure", "dedupe_key"],
+                condition=models.Q(dedupe_key__isnull=False)
+                & ~models.Q(status__in=["withdrawn", "rejected"]),
+                name="application_dedupe_unique",
+            ),
         ]
 
     def __str__(self) -> str:

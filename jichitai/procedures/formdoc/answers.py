@@ -347,6 +347,59 @@ def _consent(question: Question, name: str, data: PostedData, files: Any) -> Val
     return None
 
 
+ACCOUNT_TYPES = ("ordinary", "current", "savings")  # 普通・当座・貯蓄
+
+
+def _bank_account(question: Question, name: str, data: PostedData, files: Any) -> Value:
+    """A Japanese bank account for payments (振込先口座): 4-digit bank code (金融機関コード),
+    3-digit branch code (店番), type, account number (up to 7 digits, kept zero-padded) and
+    the holder's name in katakana as banks print it (口座名義)."""
+    parts = {
+        part: _text(data, f"{name}.{part}")
+        for part in ("bank_code", "branch_code", "account_type", "account_number", "holder_kana")
+    }
+    if not any(parts.values()):
+        return _required(question, f"{name}.bank_code")
+    bank_code, branch_code = _digits(parts["bank_code"]), _digits(parts["branch_code"])
+    if not re.fullmatch(r"\d{4}", bank_code):
+        raise _Invalid(
+            f"{name}.bank_code",
+            "invalid_bank_code",
+            _("金融機関コードは4桁の数字で入力してください（例：0001）。"),
+        )
+    if not re.fullmatch(r"\d{3}", branch_code):
+        raise _Invalid(
+            f"{name}.branch_code",
+            "invalid_branch_code",
+            _("支店コード（店番）は3桁の数字で入力してください（例：001）。"),
+        )
+    if parts["account_type"] not in ACCOUNT_TYPES:
+        raise _Invalid(f"{name}.account_type", "invalid_choice", _("口座の種類を選んでください。"))
+    number = _digits(parts["account_number"])
+    if not re.fullmatch(r"\d{1,7}", number):
+        raise _Invalid(
+            f"{name}.account_number",
+            "invalid_account_number",
+            _("口座番号は7桁以内の数字で入力してください。"),
+        )
+    holder = _kana(parts["holder_kana"])
+    if not holder:
+        raise _Invalid(f"{name}.holder_kana", "required", _("口座名義を入力してください。"))
+    if not _KATAKANA.match(holder) or len(holder) > 60:
+        raise _Invalid(
+            f"{name}.holder_kana",
+            "invalid_kana",
+            _("口座名義はカタカナで入力してください（60文字以内）。"),
+        )
+    return {
+        "bank_code": bank_code,
+        "branch_code": branch_code,
+        "account_type": parts["account_type"],
+        "account_number": number.zfill(7),
+        "holder_kana": holder,
+    }
+
+
 # Accepted uploads, recognised by their first bytes (the name and the browser's claim are not
 # trusted). No SVG or HTML (they can carry script) and no archives.
 _SIGNATURES = (
@@ -435,4 +488,5 @@ _CLEANERS: dict[str, Callable[[Question, str, PostedData, Mapping[str, Any]], Va
     "name": _name,
     "consent": _consent,
     "file": _file,
+    "bank_account": _bank_account,
 }

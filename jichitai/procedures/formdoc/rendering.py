@@ -14,6 +14,7 @@ from jichitai.procedures.formdoc.schema import Page, Question
 COMPOUND_PARTS = {
     "name": ("family", "given", "family_kana", "given_kana"),
     "address": ("postal_code", "address"),
+    "bank_account": ("bank_code", "branch_code", "account_type", "account_number", "holder_kana"),
 }
 
 

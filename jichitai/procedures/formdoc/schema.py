@@ -29,6 +29,7 @@ QuestionType = Literal[
     "file",
     "group",
     "consent",
+    "bank_account",
 ]
 CHOICE_TYPES = frozenset({"single_choice", "multiple_choice"})
 MAX_GROUP_ITEMS = 20
@@ -147,11 +148,24 @@ class Page(Strict):
         return self
 
 
+# Answers that can identify a unit such as a household (世帯) for duplicate checks.
+DEDUPE_QUESTION_TYPES = frozenset({"short_text", "number", "phone", "email"})
+
+
+class Dedupe(Strict):
+    """One application per unit (重複申請の防止): per the answer to `question` (e.g. the
+    household reference printed on a mailed letter), or, without a question, per applicant
+    account — with a verified identity level, that is one per verified person."""
+
+    question: Identifier | None = None
+
+
 class FormDocument(Strict):
     schema_version: Literal[1] = 1
     title: Text
     pages: list[Page] = Field(min_length=1, max_length=50)
     declaration: Text | None = None
+    dedupe: Dedupe | None = None
 
     @model_validator(mode="after")
     def _ids_and_conditions(self) -> FormDocument:
@@ -183,6 +197,12 @@ class FormDocument(Strict):
                 seen[question.id] = question
         if not any(page.questions for page in self.pages):
             raise ValueError("the form asks nothing")
+        if self.dedupe and self.dedupe.question:
+            keyed = seen.get(self.dedupe.question)
+            if keyed is None or keyed.type not in DEDUPE_QUESTION_TYPES or not keyed.required:
+                raise ValueError(
+                    "dedupe.question must name a required text, number, phone or email question"
+                )
         return self
 
     def questions(self) -> dict[str, Question]:

@@ -25,7 +25,12 @@ from jichitai.core.japanese.calendar import add_business_days
 from jichitai.core.mail import send_templated_email
 from jichitai.governance.services import record_event
 from jichitai.procedures.formdoc import routing, schema
-from jichitai.procedures.formdoc.answers import PageAnswers, UploadCandidate, clean_page
+from jichitai.procedures.formdoc.answers import (
+    FieldError,
+    PageAnswers,
+    UploadCandidate,
+    clean_page,
+)
 from jichitai.procedures.models import (
     Application,
     ApplicationDraft,
@@ -35,6 +40,7 @@ from jichitai.procedures.models import (
     Procedure,
 )
 from jichitai.procedures.receipts import new_receipt_number
+from jichitai.procedures.services import dedupe
 
 _LEVEL_ORDER: list[str] = [IdentityLevel.NONE, IdentityLevel.ACCOUNT, IdentityLevel.VERIFIED]
 
@@ -129,6 +135,8 @@ def save_page(
         if q.type == "file" and q.id in draft.answers
     }
     result = clean_page(page, data, files, kept_files=kept)
+    if result.valid:
+        _refuse_known_duplicate(document, draft, result)
     if not result.valid:
         return result
     with transaction.atomic():
@@ -144,6 +152,21 @@ def save_page(
         draft.updated_at = timezone.now()
         draft.save(update_fields=["answers", "updated_at"])
     return result
+
+
+def _refuse_known_duplicate(
+    document: schema.FormDocument, draft: ApplicationDraft, result: PageAnswers
+) -> None:
+    """Tell the resident on the page where they typed it that this unit (e.g. household) has
+    already applied, instead of at the very end."""
+    rule = document.dedupe
+    if rule is None or rule.question is None or rule.question not in result.values:
+        return
+    key = dedupe.dedupe_key(document, draft.procedure_id, result.values, draft.applicant_id)
+    existing = dedupe.active_application(draft.procedure_id, key)
+    if existing is not None:
+        error = dedupe.duplicate_error(existing)
+        result.errors[rule.question] = [FieldError(error.code, error.message)]
 
 
 def _safe_file_name(name: str) -> str:
@@ -192,8 +215,20 @@ def submit(user: Any, procedure: Procedure, token: str) -> Application:
         with transaction.atomic():
             return _create_application(user, procedure, token)
     except IntegrityError:
-        # A concurrent request with the same token won the race: return what it made.
-        return Application.objects.get(applicant=user, idempotency_key=token)
+        # A concurrent request with the same token won the race: return what it made. If it
+        # was another submission for the same unit that won, refuse this one as a duplicate.
+        made = Application.objects.filter(applicant=user, idempotency_key=token).first()
+        if made is not None:
+            return made
+        draft = ApplicationDraft.objects.select_related("form_version").get(
+            applicant=user, procedure=procedure
+        )
+        document = schema.parse(draft.form_version.document)
+        key = dedupe.dedupe_key(document, procedure.pk, draft.answers, user.pk)
+        existing = dedupe.active_application(procedure.pk, key)
+        if existing is None:
+            raise
+        raise dedupe.duplicate_error(existing) from None
 
 
 def _create_application(user: Any, procedure: Procedure, token: str) -> Application:
@@ -235,6 +270,12 @@ def _create_application(user: Any, procedure: Procedure, token: str) -> Applicat
         and locked.applications.exclude(status="withdrawn").count() >= locked.capacity
     ):
         raise DomainError("form.capacity_reached", _("定員に達したため、受付を終了しました。"))
+    key = dedupe.dedupe_key(document, locked.pk, answers, user.pk)
+    existing_for_unit = dedupe.active_application(locked.pk, key)
+    if existing_for_unit is not None:
+        raise dedupe.duplicate_error(
+            existing_for_unit, field=document.dedupe and document.dedupe.question
+        )
     submitted_at = timezone.now()
     application = Application.objects.create(
         receipt_number=_unused_receipt_number(),
@@ -251,6 +292,7 @@ def _create_application(user: Any, procedure: Procedure, token: str) -> Applicat
             else None
         ),
         idempotency_key=token,
+        dedupe_key=key,
     )
     Attachment.objects.filter(owner=user, application=None, pk__in=_attachment_ids(answers)).update(
         application=application

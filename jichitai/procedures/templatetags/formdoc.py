@@ -80,6 +80,15 @@ def answer_text(value: Any, question: Question) -> str:
     if kind == "address":
         code = value["postal_code"]
         return f"〒{code[:3]}-{code[3:]} {value['address']}"
+    if kind == "bank_account":
+        kinds = {"ordinary": _("普通"), "current": _("当座"), "savings": _("貯蓄")}
+        return _("金融機関 %(bank)s 支店 %(branch)s %(kind)s %(number)s %(holder)s") % {
+            "bank": value["bank_code"],
+            "branch": value["branch_code"],
+            "kind": kinds.get(value["account_type"], value["account_type"]),
+            "number": value["account_number"],
+            "holder": value["holder_kana"],
+        }
     if kind == "file":
         return str(value.get("name", ""))
     if kind == "phone" and isinstance(value, str):

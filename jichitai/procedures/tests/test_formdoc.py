@@ -456,3 +456,57 @@ def test_bytes_like_uploads_are_rewound_for_storing(document) -> None:
     upload = _upload(b"\xff\xd8\xff\xe0JFIF", "photo.jpg", "image/jpeg")
     clean_page(page_of(document, "documents"), posted(agree="yes"), {"id_document": upload})
     assert upload.read(3) == b"\xff\xd8\xff"
+
+
+BANK_PAGE = schema.Page.model_validate(
+    {
+        "id": "bank",
+        "title": {"ja": "振込先"},
+        "questions": [{"id": "account", "type": "bank_account", "label": {"ja": "振込先口座"}}],
+    }
+)
+
+
+def test_bank_accounts_are_normalised_the_way_banks_print_them() -> None:
+    result = clean_page(
+        BANK_PAGE,
+        posted(
+            **{
+                "account.bank_code": "０００１",
+                "account.branch_code": "１２３",
+                "account.account_type": "ordinary",
+                "account.account_number": "12-345",
+                "account.holder_kana": "ｵｵﾀ ﾀﾛｳ",
+            }
+        ),
+    )
+    assert result.valid, result.errors
+    assert result.values["account"] == {
+        "bank_code": "0001",
+        "branch_code": "123",
+        "account_type": "ordinary",
+        "account_number": "0012345",
+        "holder_kana": "オオタ タロウ",
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("bank_code", "12", "invalid_bank_code"),
+        ("branch_code", "12a", "invalid_branch_code"),
+        ("account_type", "gold", "invalid_choice"),
+        ("account_number", "12345678", "invalid_account_number"),
+        ("holder_kana", "大田太郎", "invalid_kana"),
+    ],
+)
+def test_bad_bank_accounts_are_refused_at_the_field(field, value, code) -> None:
+    good = {
+        "account.bank_code": "0001",
+        "account.branch_code": "123",
+        "account.account_type": "ordinary",
+        "account.account_number": "1234567",
+        "account.holder_kana": "オオタ タロウ",
+    }
+    result = clean_page(BANK_PAGE, posted(**{**good, f"account.{field}": value}))
+    assert [error.code for error in result.errors[f"account.{field}"]] == [code]
