@@ -207,7 +207,7 @@ class Application(models.Model):
     # The token on the page the resident submitted: the same token never makes two applications.
     idempotency_key = models.CharField(max_length=64)
     # A digest of the unit the form allows one application for (see formdoc.schema.Dedupe).
-    dedupe_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    dedupe_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("申請")
@@ -220,7 +220,7 @@ class Application(models.Model):
             # Withdrawn and rejected applications do not block applying again.
             models.UniqueConstraint(
                 fields=["procedure", "dedupe_key"],
-                condition=models.Q(dedupe_key__isnull=False)
+                condition=~models.Q(dedupe_key="")
                 & ~models.Q(status__in=["withdrawn", "rejected"]),
                 name="application_dedupe_unique",
             ),

@@ -292,7 +292,7 @@ def _create_application(user: Any, procedure: Procedure, token: str) -> Applicat
             else None
         ),
         idempotency_key=token,
-        dedupe_key=key,
+        dedupe_key=key or "",
     )
     Attachment.objects.filter(owner=user, application=None, pk__in=_attachment_ids(answers)).update(
         application=application
