@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from jichitai.core.api import router as core_router
+from jichitai.core.errors import DomainError
 from jichitai.procedures.api import router as procedures_router
 
 PROBLEM_JSON = "application/problem+json"
@@ -60,6 +61,36 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return problem(
         request, 422, "Invalid request", detail="Some fields are not valid.", errors=errors
     )
+
+
+# Refusals by business rules, by the kind of problem they are. Anything else is 422.
+_DOMAIN_STATUS = {
+    "application.not_found": 404,
+    "application.identity_required": 403,
+    "application.not_online": 409,
+    "application.not_open": 409,
+    "application.closed": 409,
+    "form.capacity_reached": 409,
+    "application.duplicate": 409,
+}
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """A rule refused the request: the problem names the rule (`code`) and each field at
+    fault, with messages in the request's language."""
+    field_errors = getattr(exc, "errors", None)
+    if field_errors is not None:
+        errors = [{"field": e.field, "code": e.code, "message": e.message} for e in field_errors]
+    elif exc.field:
+        errors = [{"field": exc.field, "code": exc.code, "message": exc.message}]
+    else:
+        errors = None
+    extra: dict[str, Any] = {"code": exc.code, "detail": exc.message}
+    if errors:
+        extra["errors"] = errors
+    status = _DOMAIN_STATUS.get(exc.code, 422)
+    return problem(request, status, "Request refused", **extra)
 
 
 @api.exception_handler(Http404)

@@ -150,3 +150,18 @@ class GrantRoleForm(forms.Form):
         if role in {Role.CLERK, Role.APPROVER, Role.DEPARTMENT_ADMIN} and department is None:
             self.add_error("department", _("この役割には所属を選んでください。"))
         return data
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("名前"),
+        max_length=60,
+        help_text=_("何に使うトークンか分かる名前（例：家計簿アプリ）"),
+    )
+    days = forms.TypedChoiceField(
+        label=_("有効期間"),
+        coerce=int,
+        choices=[(30, _("30日")), (90, _("90日")), (365, _("1年"))],
+        initial=90,
+        widget=forms.RadioSelect,
+    )

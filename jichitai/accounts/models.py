@@ -180,3 +180,30 @@ class UserSession(AbstractBaseSession):
         from jichitai.accounts.sessions import SessionStore
 
         return SessionStore
+
+
+class ApiToken(models.Model):
+    """A personal API token (APIトークン) for programs acting for one person.
+
+    Only a SHA-256 digest is stored: the token is shown once, when it is made. Tokens are long
+    random strings, so a plain digest is enough (no password hashing needed to resist guessing).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名前"), max_length=60)
+    prefix = models.CharField(max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("作成日時"), default=timezone.now)
+    expires_at = models.DateTimeField(_("有効期限"))
+    last_used_at = models.DateTimeField(_("最終利用日時"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("無効にした日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -24,7 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 
-from jichitai.accounts import forms, policies, resume, services
+from jichitai.accounts import api_tokens, forms, policies, resume, services
 from jichitai.accounts.models import StaffRole, User
 from jichitai.core.errors import DomainError
 from jichitai.governance.services import record_personal_data_access
@@ -111,6 +111,44 @@ def my_page(request: HttpRequest) -> HttpResponse:
     if not policies.is_signed_in_resident(request.user):
         raise PermissionDenied
     return render(request, "accounts/my_page.html")
+
+
+# --- Personal API tokens --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    """List, make and revoke one's API tokens. A new token is shown on this response only."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    user = cast(User, request.user)
+    form = forms.ApiTokenForm(_posted(request))
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, created = api_tokens.create_token(
+                user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            form = forms.ApiTokenForm()
+    context = {"tokens": user.api_tokens.all(), "created": created}
+    if created is not None:
+        return render(request, "accounts/api_tokens.html", {"form": form, **context})
+    return _render_form(request, "accounts/api_tokens.html", form, context)
+
+
+@require_POST
+def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("accounts:tokens"))
+    try:
+        api_tokens.revoke_token(cast(User, request.user), pk)
+    except DomainError:
+        raise Http404 from None
+    messages.success(request, _("トークンを無効にしました。"))
+    return redirect("accounts:tokens")
 
 
 # --- Forgotten passwords ---------------------------------------------------------------------

@@ -31,6 +31,7 @@ class MunicipalityOut(Schema):
 
 class FieldError(Schema):
     field: str
+    code: str | None = None
     message: str
 
 
@@ -41,6 +42,7 @@ class Problem(Schema):
     title: str
     status: int
     detail: str | None = None
+    code: str | None = None
     errors: list[FieldError] | None = None
 
 

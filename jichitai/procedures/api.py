@@ -1,19 +1,31 @@
-"""Procedures API: the published catalogue.
+"""Procedures API: the published catalogue, live forms, and applying as a signed-up resident
+with a personal API token.
 
 No `from __future__ import annotations` here: django-ninja reads these annotations at runtime.
 """
 
+from typing import Any
+
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Header, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 from pydantic import Field
 
+from jichitai.accounts.api_auth import api_token_auth
 from jichitai.core.pagination import BoundedLimitOffsetPagination
-from jichitai.core.schemas import PROBLEMS
+from jichitai.core.schemas import PROBLEMS, Problem
 from jichitai.procedures import selectors
-from jichitai.procedures.models import Procedure
-from jichitai.procedures.schemas import ProcedureOut, ProcedureSummaryOut
+from jichitai.procedures.models import Application, FormVersion, Procedure
+from jichitai.procedures.schemas import (
+    ApplicationIn,
+    ApplicationOut,
+    FormVersionOut,
+    ProcedureOut,
+    ProcedureSummaryOut,
+)
+from jichitai.procedures.services import direct
 
 router = Router(tags=["procedures"])
 
@@ -46,3 +58,94 @@ def get_procedure(request: HttpRequest, slug: str) -> Procedure:
     if procedure is None:
         raise Http404
     return procedure
+
+
+@router.get(
+    "/procedures/{slug}/form",
+    response={200: FormVersionOut, **PROBLEMS},
+    summary="The live form of a procedure that takes applications online",
+)
+def get_live_form(request: HttpRequest, slug: str) -> dict[str, Any]:
+    procedure = selectors.published_procedure(slug)
+    if procedure is None or procedure.live_form_id is None or procedure.channel != "online":
+        raise Http404
+    version: FormVersion = procedure.live_form  # type: ignore[assignment]
+    return {
+        "procedure": procedure.slug,
+        "version": version.number,
+        "published_at": version.published_at,
+        "document": version.document,
+    }
+
+
+@router.post(
+    "/procedures/{slug}/applications",
+    auth=api_token_auth,
+    response={
+        200: ApplicationOut,
+        201: ApplicationOut,
+        400: Problem,
+        401: Problem,
+        403: Problem,
+        409: Problem,
+        **PROBLEMS,
+    },
+    summary="Apply (idempotent with the Idempotency-Key header)",
+    description=(
+        "Files an application with all answers at once, checked with the same rules as the web"
+        " form. `Idempotency-Key` (8–64 printable ASCII characters, e.g. a UUID) is required:"
+        " repeating a request with the same key returns the first application (200, header"
+        " `Idempotent-Replayed: true`) instead of making a second; the same key with different"
+        " answers is refused (422). Refusals are problem documents with a stable `code`."
+    ),
+)
+def submit_application(
+    request: HttpRequest,
+    response: HttpResponse,
+    slug: str,
+    payload: ApplicationIn,
+    idempotency_key: str = Header(
+        ..., alias="Idempotency-Key", min_length=8, max_length=64, pattern=r"^[!-~]+$"
+    ),
+) -> Status[Application]:
+    procedure = selectors.published_procedure(slug)
+    if procedure is None:
+        raise Http404
+    application, created = direct.submit_answers(
+        request.auth, procedure, payload.answers, idempotency_key
+    )
+    if not created:
+        response["Idempotent-Replayed"] = "true"
+    return Status(201 if created else 200, _with_history(application))
+
+
+@router.get(
+    "/applications",
+    auth=api_token_auth,
+    response={200: list[ApplicationOut], 401: Problem, **PROBLEMS},
+    summary="Your applications, newest first",
+)
+@paginate(BoundedLimitOffsetPagination)
+def list_my_applications(request: HttpRequest) -> QuerySet[Application]:
+    return _mine(request.auth)
+
+
+@router.get(
+    "/applications/{receipt_number}",
+    auth=api_token_auth,
+    response={200: ApplicationOut, 401: Problem, **PROBLEMS},
+    summary="The status and history of one of your applications",
+)
+def get_my_application(request: HttpRequest, receipt_number: str) -> Application:
+    application = _mine(request.auth).filter(receipt_number=receipt_number).first()
+    if application is None:
+        raise Http404  # someone else's application is not found either
+    return application
+
+
+def _mine(user: Any) -> QuerySet[Application]:
+    return selectors.applications_of(user).select_related("form_version").prefetch_related("events")
+
+
+def _with_history(application: Application) -> Application:
+    return _mine(application.applicant).get(pk=application.pk)

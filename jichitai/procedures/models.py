@@ -208,6 +208,8 @@ class Application(models.Model):
     idempotency_key = models.CharField(max_length=64)
     # A digest of the unit the form allows one application for (see formdoc.schema.Dedupe).
     dedupe_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # For API submissions: a fingerprint of the request, to tell a retry from a reused key.
+    request_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("申請")

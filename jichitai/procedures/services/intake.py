@@ -209,29 +209,52 @@ def submit(user: Any, procedure: Procedure, token: str) -> Application:
 
     The same token returns the same application however often it is sent. Raises DomainError
     when the draft is gone or stale (`application.stale`), incomplete (`application.incomplete`),
-    leads to an exit page (`application.not_eligible`), or intake is closed or full.
+    leads to an exit page (`application.not_eligible`), the unit has applied already
+    (`application.duplicate`), or intake is closed or full.
     """
     try:
         with transaction.atomic():
-            return _create_application(user, procedure, token)
+            return _submit_draft(user, procedure, token)
     except IntegrityError:
-        # A concurrent request with the same token won the race: return what it made. If it
-        # was another submission for the same unit that won, refuse this one as a duplicate.
-        made = Application.objects.filter(applicant=user, idempotency_key=token).first()
-        if made is not None:
-            return made
-        draft = ApplicationDraft.objects.select_related("form_version").get(
-            applicant=user, procedure=procedure
+        draft = (
+            ApplicationDraft.objects.select_related("form_version")
+            .filter(applicant=user, procedure=procedure)
+            .first()
         )
-        document = schema.parse(draft.form_version.document)
-        key = dedupe.dedupe_key(document, procedure.pk, draft.answers, user.pk)
+        return application_after_conflict(
+            user,
+            procedure,
+            token,
+            draft.form_version if draft else None,
+            draft.answers if draft else {},
+        )
+
+
+def application_after_conflict(
+    user: Any,
+    procedure: Procedure,
+    token: str,
+    form_version: FormVersion | None,
+    answers: Mapping[str, Any],
+) -> Application:
+    """After a unique constraint stopped an insert: a concurrent request with the same token
+    won the race (return what it made), or another application for the same unit did (refuse
+    this one as a duplicate)."""
+    made = Application.objects.filter(applicant=user, idempotency_key=token).first()
+    if made is not None:
+        return made
+    if form_version is not None:
+        document = schema.parse(form_version.document)
+        key = dedupe.dedupe_key(document, procedure.pk, answers, user.pk)
         existing = dedupe.active_application(procedure.pk, key)
-        if existing is None:
-            raise
-        raise dedupe.duplicate_error(existing) from None
+        if existing is not None:
+            raise dedupe.duplicate_error(existing) from None
+    raise DomainError(
+        "application.stale", _("この画面は古くなっています。もう一度内容を確認してください。")
+    )
 
 
-def _create_application(user: Any, procedure: Procedure, token: str) -> Application:
+def _submit_draft(user: Any, procedure: Procedure, token: str) -> Application:
     # Lock the draft first: a concurrent submit with the same token waits here, and then finds
     # the application the first one made (and its draft gone).
     draft = (
@@ -247,16 +270,32 @@ def _create_application(user: Any, procedure: Procedure, token: str) -> Applicat
         raise DomainError(
             "application.stale", _("この画面は古くなっています。もう一度内容を確認してください。")
         )
+    application = file_application(user, procedure, draft.form_version, draft.answers, token)
+    draft.delete()
+    return application
+
+
+def file_application(
+    user: Any,
+    procedure: Procedure,
+    form_version: FormVersion,
+    given_answers: Mapping[str, Any],
+    token: str,
+) -> Application:
+    """Check complete, clean answers against the rules that hold at submission time (intake
+    open, eligibility, completeness, capacity, one per unit) and create the application with
+    its receipt number, attachments, audit entry and confirmation mail. Runs inside the
+    caller's transaction; every page's answers must already have passed clean_page."""
     locked = Procedure.objects.select_for_update().get(pk=procedure.pk)
     check_intake_open(locked, user)
-    document = schema.parse(draft.form_version.document)
-    if routing.exit_page(document, draft.answers) is not None:
+    document = schema.parse(form_version.document)
+    if routing.exit_page(document, given_answers) is not None:
         raise DomainError(
             "application.not_eligible", _("回答の内容から、この手続きは申請できません。")
         )
-    answers = routing.effective_answers(document, draft.answers)
+    answers = routing.effective_answers(document, given_answers)
     missing = [
-        page.id
+        question.id
         for page in routing.visible_pages(document, answers)
         for question in page.questions
         if question.required and question.id not in answers
@@ -280,7 +319,7 @@ def _create_application(user: Any, procedure: Procedure, token: str) -> Applicat
     application = Application.objects.create(
         receipt_number=_unused_receipt_number(),
         procedure=locked,
-        form_version=draft.form_version,
+        form_version=form_version,
         applicant=user,
         answers=answers,
         language=get_language() or "ja",
@@ -297,7 +336,6 @@ def _create_application(user: Any, procedure: Procedure, token: str) -> Applicat
     Attachment.objects.filter(owner=user, application=None, pk__in=_attachment_ids(answers)).update(
         application=application
     )
-    draft.delete()
     record_event(
         "application.submit",
         actor=user,

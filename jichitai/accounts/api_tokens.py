@@ -1,0 +1,85 @@
+"""Personal API tokens: made and revoked by their owner, checked on every API request.
+
+A token reads `jt_<random>`; the first characters are kept as a prefix so people can tell their
+tokens apart in a list without the token itself ever being stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jichitai.accounts.models import ApiToken, User
+from jichitai.core.errors import DomainError
+from jichitai.governance.services import record_event
+
+TOKEN_PREFIX = "jt_"  # noqa: S105 (a visible marker, not a secret)
+LIFETIMES_DAYS = (30, 90, 365)
+MAX_ACTIVE_TOKENS = 10
+# How stale last_used_at may get before it is written again (one write per token per minute,
+# not one per request).
+_LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, *, name: str, days: int) -> tuple[ApiToken, str]:
+    """Make a token for `user`; returns the row and the token text, which is never shown again."""
+    name = " ".join(name.split())
+    if not name or len(name) > 60:
+        raise DomainError("token.name", _("名前を60文字以内で入力してください。"), field="name")
+    if days not in LIFETIMES_DAYS:
+        raise DomainError("token.lifetime", _("有効期間を選んでください。"), field="days")
+    with transaction.atomic():
+        active = ApiToken.objects.select_for_update().filter(
+            user=user, revoked_at=None, expires_at__gt=timezone.now()
+        )
+        if len(active) >= MAX_ACTIVE_TOKENS:
+            raise DomainError(
+                "token.too_many",
+                _("有効なトークンは%(max)d個までです。使っていないものを無効にしてください。")
+                % {"max": MAX_ACTIVE_TOKENS},
+            )
+        text = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = ApiToken.objects.create(
+            user=user,
+            name=name,
+            prefix=text[:10],
+            digest=_digest(text),
+            expires_at=timezone.now() + dt.timedelta(days=days),
+        )
+        record_event("api_token.create", actor=user, target=token, detail={"days": days})
+    return token, text
+
+
+def revoke_token(user: User, token_id: int) -> None:
+    """Revoke one of the user's own tokens (someone else's is not found)."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
+        if token is None:
+            raise DomainError("token.not_found", _("トークンが見つかりません。"))
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            record_event("api_token.revoke", actor=user, target=token)
+
+
+def user_for_token(text: str) -> User | None:
+    """The active user a presented token belongs to, or None (unknown, expired, revoked, or
+    the account is deactivated)."""
+    if not text.startswith(TOKEN_PREFIX) or len(text) > 100:
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=_digest(text)).first()
+    if token is None or not token.is_usable or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

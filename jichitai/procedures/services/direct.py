@@ -1,0 +1,206 @@
+"""Applying in one request, as the JSON API does: every page's answers at once.
+
+Answers come in the shape applications store them (see docs/form-document.schema.json and the
+API description): `{"name": {"family": …}, "birth": "2019-04-01", "members": [{…}]}`; files as
+`{"name": "…", "content_base64": "…"}`. They are checked page by page with the same rules as
+the web journey (formdoc.answers.clean_page), following the form's conditions, so a program
+can never file what a resident in the browser could not.
+
+An `Idempotency-Key` makes retries safe: the same key with the same request returns the
+application the first request made; the same key with a different request is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from jichitai.core.errors import DomainError
+from jichitai.procedures.formdoc import rendering, routing, schema
+from jichitai.procedures.formdoc.answers import UploadCandidate, clean_page
+from jichitai.procedures.models import Application, FormVersion, Procedure
+from jichitai.procedures.services import intake
+
+KEY_NAMESPACE = "api:"  # keeps API keys apart from the web journey's submission tokens
+_OBJECT_TYPES = frozenset({"name", "address", "bank_account"})
+
+
+@dataclass(frozen=True)
+class AnswerError:
+    field: str
+    code: str
+    message: str
+
+
+class AnswersInvalid(DomainError):
+    """Some answers are not acceptable; `errors` names each field (as `answers.<path>`)."""
+
+    def __init__(self, errors: list[AnswerError]) -> None:
+        super().__init__(
+            "application.invalid_answers",
+            _("回答に誤りがあります。"),
+            field=errors[0].field if errors else None,
+        )
+        self.errors = errors
+
+
+def request_digest(answers: Mapping[str, Any]) -> str:
+    """A fingerprint of what was asked for, to tell a retry from a different request."""
+    canonical = json.dumps(answers, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def submit_answers(
+    user: Any, procedure: Procedure, answers: Mapping[str, Any], idempotency_key: str
+) -> tuple[Application, bool]:
+    """File an application from complete answers. Returns (application, created): created is
+    False when this is a replay of an earlier request with the same key."""
+    token = KEY_NAMESPACE + idempotency_key
+    digest = request_digest(answers)
+    earlier = _earlier(user, token, digest)
+    if earlier is not None:
+        return earlier, False
+    intake.check_intake_open(procedure, user)
+    form_version = cast(FormVersion, procedure.live_form)  # check_intake_open ensured one
+    document = schema.parse(form_version.document)
+    values, uploads = _clean(document, answers)
+    try:
+        with transaction.atomic():
+            for question_id, upload in uploads.items():
+                values[question_id] = intake.store_upload(user, upload)
+            application = intake.file_application(user, procedure, form_version, values, token)
+            application.request_digest = digest
+            application.save(update_fields=["request_digest"])
+    except IntegrityError:
+        application = intake.application_after_conflict(
+            user, procedure, token, form_version, values
+        )
+        if application.request_digest != digest:
+            raise _key_reused() from None
+        return application, False
+    return application, True
+
+
+def _earlier(user: Any, token: str, digest: str) -> Application | None:
+    earlier = Application.objects.filter(applicant=user, idempotency_key=token).first()
+    if earlier is not None and earlier.request_digest != digest:
+        raise _key_reused()
+    return earlier
+
+
+def _key_reused() -> DomainError:
+    return DomainError(
+        "application.idempotency_key_reused",
+        _("この Idempotency-Key は別の内容の申請で使われています。新しいキーを使ってください。"),
+        field="Idempotency-Key",
+    )
+
+
+def _clean(
+    document: schema.FormDocument, answers: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, UploadCandidate]]:
+    """Check every page the answers lead through; raise AnswersInvalid naming each problem."""
+    errors: list[AnswerError] = []
+    known = document.questions()
+    for question_id in answers:
+        if question_id not in known:
+            errors.append(
+                AnswerError(
+                    f"answers.{question_id}", "unknown_question", _("この様式にない質問です。")
+                )
+            )
+    values: dict[str, Any] = {}
+    uploads: dict[str, UploadCandidate] = {}
+    page = routing.next_page(document, values, None)
+    while page is not None:
+        if page.exit_message is not None:
+            raise DomainError(
+                "application.not_eligible",
+                _("回答の内容から、この手続きは申請できません。") + " " + page.exit_message.text,
+            )
+        errors.extend(_clean_page(page, answers, values, uploads))
+        page = routing.next_page(document, values, page.id)
+    if errors:
+        raise AnswersInvalid(errors)
+    return values, uploads
+
+
+def _clean_page(
+    page: schema.Page,
+    answers: Mapping[str, Any],
+    values: dict[str, Any],
+    uploads: dict[str, UploadCandidate],
+) -> list[AnswerError]:
+    errors: list[AnswerError] = []
+    given: dict[str, Any] = {}
+    files: dict[str, Any] = {}
+    for question in page.questions:
+        if question.id not in answers:
+            continue
+        value = answers[question.id]
+        problem = _shape_problem(question, value)
+        if problem:
+            errors.append(AnswerError(f"answers.{question.id}", "invalid_shape", problem))
+        elif question.type == "file":
+            decoded = _decoded_file(value)
+            if isinstance(decoded, str):
+                errors.append(AnswerError(f"answers.{question.id}", "invalid_file", decoded))
+            else:
+                files[question.id] = decoded
+        else:
+            given[question.id] = value
+    result = clean_page(page, _as_posted(page, given), files)
+    for name, found in result.errors.items():
+        errors.extend(AnswerError(f"answers.{name}", error.code, error.message) for error in found)
+    for question_id, value in result.values.items():
+        if isinstance(value, UploadCandidate):
+            uploads[question_id] = value
+            values[question_id] = {"pending_upload": True}  # routing only needs "answered"
+        else:
+            values[question_id] = value
+    return errors
+
+
+def _shape_problem(question: schema.Question, value: Any) -> str | None:
+    """Why a JSON value cannot be an answer to this question at all, if it cannot."""
+    if question.type in _OBJECT_TYPES or question.type == "file":
+        return None if isinstance(value, dict) else _("オブジェクトで指定してください。")
+    if question.type in {"group", "multiple_choice"}:
+        if not isinstance(value, list):
+            return _("配列で指定してください。")
+        if question.type == "group" and not all(isinstance(item, dict) for item in value):
+            return _("配列の各要素はオブジェクトで指定してください。")
+        return None
+    if isinstance(value, (dict, list)):
+        return _("文字列か数値で指定してください。")
+    return None
+
+
+def _decoded_file(value: Mapping[str, Any]) -> SimpleUploadedFile | str:
+    name, content = value.get("name"), value.get("content_base64")
+    if not isinstance(name, str) or not isinstance(content, str):
+        return _("name と content_base64 を文字列で指定してください。")
+    try:
+        data = base64.b64decode(content, validate=True)
+    except (binascii.Error, ValueError):
+        return _("content_base64 が正しい Base64 ではありません。")
+    return SimpleUploadedFile(name[:200] or "file", data)
+
+
+def _as_posted(page: schema.Page, given: Mapping[str, Any]) -> QueryDict:
+    """JSON answers in the flat shape a browser posts, so the web journey's checks apply."""
+    posted = QueryDict(mutable=True)
+    for key, value in rendering.form_data(page, given, blank_group_rows=0).items():
+        for item in value if isinstance(value, list) else [value]:
+            posted.appendlist(key, "" if item is None else str(item))
+    return posted
