@@ -18,23 +18,31 @@ DEMO_PASSWORD = "ota-demo-password-2026"  # noqa: S105  (demo only; refused in p
 # (email, display name, kind, [(role, department code or None)])
 DEMO_ACCOUNTS: list[tuple[str, str, str, list[tuple[str, str | None]]]] = [
     ("resident@example.jp", "大田 花子（サンプル）", User.Kind.RESIDENT, []),
+    ("resident2@example.jp", "蒲田 次郎（サンプル）", User.Kind.RESIDENT, []),
+    ("resident3@example.jp", "大森 三奈（サンプル）", User.Kind.RESIDENT, []),
+    # Like the 2020 cash benefit, the benefit is processed by staff seconded from other
+    # departments: the demo clerk and approver hold roles in both.
     (
         "clerk@example.jp",
         "蒲田 太郎（サンプル・担当者）",
         User.Kind.STAFF,
-        [(Role.CLERK, "kosekijumin-ka")],
+        [(Role.CLERK, "kosekijumin-ka"), (Role.CLERK, "fukushikanri-ka")],
     ),
     (
         "approver@example.jp",
         "田園 調子（サンプル・承認者）",
         User.Kind.STAFF,
-        [(Role.APPROVER, "kosekijumin-ka")],
+        [(Role.APPROVER, "kosekijumin-ka"), (Role.APPROVER, "fukushikanri-ka")],
     ),
     (
         "depadmin@example.jp",
         "羽田 空（サンプル・所属管理者）",
         User.Kind.STAFF,
-        [(Role.DEPARTMENT_ADMIN, "kosekijumin-ka"), (Role.CLERK, "kosekijumin-ka")],
+        [
+            (Role.DEPARTMENT_ADMIN, "kosekijumin-ka"),
+            (Role.CLERK, "kosekijumin-ka"),
+            (Role.DEPARTMENT_ADMIN, "fukushikanri-ka"),
+        ],
     ),
     (
         "sysadmin@example.jp",

@@ -12,8 +12,9 @@ from typing import Any
 from django.db import transaction
 
 from jichitai.core.models import OrgUnit
-from jichitai.procedures import services
+from jichitai.procedures import demo_applications, services
 from jichitai.procedures.demo_forms import FORMS
+from jichitai.procedures.demo_forms_benefits import FORMS as BENEFIT_FORMS
 from jichitai.procedures.models import LifeEvent, LifeEventStep, Procedure
 from jichitai.procedures.services import intake
 
@@ -159,7 +160,7 @@ PROCEDURES: list[dict[str, Any]] = [
         "standard_processing_days": 20,
         "channel": "online",
         "applicant": "resident",
-        "identity_level": "verified",
+        "identity_level": "account",
         "keywords": "給付金 定額 世帯 振込",
     },
     {
@@ -291,7 +292,7 @@ def load() -> None:
         fields = dict(entry)
         fields["department"] = OrgUnit.objects.get(code=fields["department"])
         services.create_procedure(is_published=True, **fields)
-    for slug, document in FORMS.items():
+    for slug, document in {**FORMS, **BENEFIT_FORMS}.items():
         procedure = Procedure.objects.get(slug=slug)
         if procedure.live_form_id is None:
             intake.publish_form(procedure, document)
@@ -316,3 +317,4 @@ def load() -> None:
                 timing_ja=timing_ja,
                 timing_en=timing_en,
             )
+    demo_applications.load()

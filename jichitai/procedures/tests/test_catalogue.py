@@ -149,3 +149,25 @@ def test_demo_catalogue_loads_idempotently() -> None:
     }
     call_command("load_demo_data")
     assert (Procedure.objects.count(), LifeEvent.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_demo_has_eight_live_forms_and_sample_applications_in_every_state() -> None:
+    from jichitai.procedures.models import Application
+
+    call_command("load_demo_data")
+    live = set(Procedure.objects.filter(live_form__isnull=False).values_list("slug", flat=True))
+    assert len(live) >= 8 and {"rinji-kyufukin", "hoiku-nyuen", "doro-senyo"} <= live
+    states = set(Application.objects.values_list("status", flat=True))
+    assert states == {
+        "received",
+        "under_review",
+        "correction_requested",
+        "approved",
+        "completed",
+        "rejected",
+        "withdrawn",
+    }
+    made = Application.objects.count()
+    call_command("load_demo_data")
+    assert Application.objects.count() == made
