@@ -46,7 +46,9 @@ def record_event(
     else:
         actor_id = None
     context = request_context.current()
-    with transaction.atomic():
+    # No savepoint: if the entry cannot be written, the change it records must not commit
+    # either, so a failure here rolls back the caller's whole transaction.
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         event = AuditEvent(
             sequence=head.last_sequence + 1,

@@ -108,7 +108,7 @@ def submit_application(
         ..., alias="Idempotency-Key", min_length=8, max_length=64, pattern=r"^[!-~]+$"
     ),
 ) -> Status[Application]:
-    procedure = selectors.published_procedure(slug)
+    procedure = selectors.procedure_for_intake(slug)
     if procedure is None:
         raise Http404
     application, created = direct.submit_answers(
@@ -116,7 +116,9 @@ def submit_application(
     )
     if not created:
         response["Idempotent-Replayed"] = "true"
-    return Status(201 if created else 200, _with_history(application))
+        return Status(200, _mine(request.auth).get(pk=application.pk))
+    application.history = []  # type: ignore[attr-defined]  # just made: no history yet
+    return Status(201, application)
 
 
 @router.get(
@@ -145,7 +147,3 @@ def get_my_application(request: HttpRequest, receipt_number: str) -> Application
 
 def _mine(user: Any) -> QuerySet[Application]:
     return selectors.applications_of(user).select_related("form_version").prefetch_related("events")
-
-
-def _with_history(application: Application) -> Application:
-    return _mine(application.applicant).get(pk=application.pk)

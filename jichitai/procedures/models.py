@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.models import OrgUnit
+from jichitai.procedures.formdoc.schema import FormDocument
+from jichitai.procedures.formdoc.schema import parse as parse_form_document
 
 
 class IdentityLevel(models.TextChoices):
@@ -164,6 +168,21 @@ class FormVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.slug} v{self.number}"
+
+    def form(self) -> FormDocument:
+        """The parsed, validated document. A version never changes, so each process parses it
+        once (keyed with its publication time too: test databases reuse primary keys)."""
+        key = (self.pk, self.published_at)
+        parsed = _PARSED_VERSIONS.get(key)
+        if parsed is None:
+            parsed = parse_form_document(self.document)
+            if len(_PARSED_VERSIONS) >= 512:
+                _PARSED_VERSIONS.clear()
+            _PARSED_VERSIONS[key] = parsed
+        return parsed
+
+
+_PARSED_VERSIONS: dict[tuple[Any, Any], FormDocument] = {}
 
 
 class ApplicationStatus(models.TextChoices):

@@ -100,6 +100,8 @@ class ApplicationOut(Schema):
 
     @staticmethod
     def resolve_history(application: Application) -> list[dict[str, Any]]:
+        if hasattr(application, "history"):
+            return list(application.history)
         return [
             {"status": event.to_status, "occurred_at": event.occurred_at, "message": event.message}
             for event in application.events.all()

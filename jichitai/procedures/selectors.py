@@ -32,6 +32,18 @@ def published_procedure(slug: str) -> Procedure | None:
     return published_procedures().filter(slug=slug).first()
 
 
+def procedure_for_intake(slug: str) -> Procedure | None:
+    """A published procedure with its live form version at hand; the version's document is
+    loaded only if this process has not parsed that version yet (FormVersion.form)."""
+    return (
+        published_procedures()
+        .select_related("live_form")
+        .defer("live_form__document")
+        .filter(slug=slug)
+        .first()
+    )
+
+
 def catalogue_departments() -> QuerySet[OrgUnit]:
     """Departments that own a published procedure, for the catalogue's filter."""
     return (

@@ -72,15 +72,17 @@ def submit_answers(
         return earlier, False
     intake.check_intake_open(procedure, user)
     form_version = cast(FormVersion, procedure.live_form)  # check_intake_open ensured one
-    document = schema.parse(form_version.document)
+    document = form_version.form()
     values, uploads = _clean(document, answers)
     try:
         with transaction.atomic():
             for question_id, upload in uploads.items():
                 values[question_id] = intake.store_upload(user, upload)
-            application = intake.file_application(user, procedure, form_version, values, token)
-            application.request_digest = digest
-            application.save(update_fields=["request_digest"])
+            application, created = intake.file_application(
+                user, procedure, form_version, values, token, request_digest=digest
+            )
+        if not created and application.request_digest != digest:
+            raise _key_reused()
     except IntegrityError:
         application = intake.application_after_conflict(
             user, procedure, token, form_version, values
@@ -88,7 +90,7 @@ def submit_answers(
         if application.request_digest != digest:
             raise _key_reused() from None
         return application, False
-    return application, True
+    return application, created
 
 
 def _earlier(user: Any, token: str, digest: str) -> Application | None:

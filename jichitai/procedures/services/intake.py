@@ -125,7 +125,7 @@ def save_page(
     draft: ApplicationDraft, page_id: str, data: Any, files: Mapping[str, Any]
 ) -> PageAnswers:
     """Check one page's answers; when they are good, keep them (and any files) in the draft."""
-    document = schema.parse(draft.form_version.document)
+    document = draft.form_version.form()
     page = document.page(page_id)
     if page is None or page not in routing.visible_pages(document, draft.answers):
         raise DomainError("application.page_not_available", _("このページは表示できません。"))
@@ -244,11 +244,12 @@ def application_after_conflict(
     if made is not None:
         return made
     if form_version is not None:
-        document = schema.parse(form_version.document)
+        document = form_version.form()
         key = dedupe.dedupe_key(document, procedure.pk, answers, user.pk)
         existing = dedupe.active_application(procedure.pk, key)
         if existing is not None:
-            raise dedupe.duplicate_error(existing) from None
+            rule = document.dedupe
+            raise dedupe.duplicate_error(existing, field=rule and rule.question) from None
     raise DomainError(
         "application.stale", _("この画面は古くなっています。もう一度内容を確認してください。")
     )
@@ -270,7 +271,9 @@ def _submit_draft(user: Any, procedure: Procedure, token: str) -> Application:
         raise DomainError(
             "application.stale", _("この画面は古くなっています。もう一度内容を確認してください。")
         )
-    application = file_application(user, procedure, draft.form_version, draft.answers, token)
+    application, _created = file_application(
+        user, procedure, draft.form_version, draft.answers, token
+    )
     draft.delete()
     return application
 
@@ -281,14 +284,27 @@ def file_application(
     form_version: FormVersion,
     given_answers: Mapping[str, Any],
     token: str,
-) -> Application:
+    *,
+    request_digest: str = "",
+) -> tuple[Application, bool]:
     """Check complete, clean answers against the rules that hold at submission time (intake
     open, eligibility, completeness, capacity, one per unit) and create the application with
-    its receipt number, attachments, audit entry and confirmation mail. Runs inside the
-    caller's transaction; every page's answers must already have passed clean_page."""
-    locked = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    its receipt number, attachments, audit entry and confirmation mail. Returns (application,
+    created): an application already made with this token is returned as it is. Runs inside
+    the caller's transaction; every page's answers must already have passed clean_page."""
+    if procedure.capacity is not None:
+        # Counting against a capacity must not race: submissions to this procedure queue
+        # here, and one that waited may find its twin (same token) already made.
+        locked = Procedure.objects.select_for_update().get(pk=procedure.pk)
+        made = Application.objects.filter(applicant=user, idempotency_key=token).first()
+        if made is not None:
+            return made, False
+    else:
+        # Nothing is locked, so a surge is not serialised: concurrent twins and duplicates
+        # are stopped by the unique constraints (see application_after_conflict).
+        locked = procedure
     check_intake_open(locked, user)
-    document = schema.parse(form_version.document)
+    document = form_version.form()
     if routing.exit_page(document, given_answers) is not None:
         raise DomainError(
             "application.not_eligible", _("回答の内容から、この手続きは申請できません。")
@@ -309,12 +325,9 @@ def file_application(
         and locked.applications.exclude(status="withdrawn").count() >= locked.capacity
     ):
         raise DomainError("form.capacity_reached", _("定員に達したため、受付を終了しました。"))
+    # A second application for the same unit is refused by the database's unique constraint
+    # (caught in application_after_conflict), which also holds under concurrency.
     key = dedupe.dedupe_key(document, locked.pk, answers, user.pk)
-    existing_for_unit = dedupe.active_application(locked.pk, key)
-    if existing_for_unit is not None:
-        raise dedupe.duplicate_error(
-            existing_for_unit, field=document.dedupe and document.dedupe.question
-        )
     submitted_at = timezone.now()
     application = Application.objects.create(
         receipt_number=_unused_receipt_number(),
@@ -332,10 +345,18 @@ def file_application(
         ),
         idempotency_key=token,
         dedupe_key=key or "",
+        request_digest=request_digest,
     )
     Attachment.objects.filter(owner=user, application=None, pk__in=_attachment_ids(answers)).update(
         application=application
     )
+    send_templated_email(
+        user.email,
+        "procedures/email/application_received",
+        {"application": application, "procedure": locked, "user": user},
+        user.preferred_language,
+    )
+    # Last: the audit chain's head stays locked until commit, so take it as late as possible.
     record_event(
         "application.submit",
         actor=user,
@@ -344,13 +365,7 @@ def file_application(
         fields=sorted(answers),
         detail={"procedure": locked.slug, "receipt_number": application.receipt_number},
     )
-    send_templated_email(
-        user.email,
-        "procedures/email/application_received",
-        {"application": application, "procedure": locked, "user": user},
-        user.preferred_language,
-    )
-    return application
+    return application, True
 
 
 def _unused_receipt_number() -> str:

@@ -70,7 +70,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         draft = intake.draft_for(request.user, procedure)
     except DomainError as error:
         return _unavailable(request, procedure, error)
-    document = schema.parse(draft.form_version.document)
+    document = draft.form_version.form()
     for page in routing.visible_pages(document, draft.answers):
         if page.exit_message is not None or any(q.id not in draft.answers for q in page.questions):
             return redirect(_page_url(procedure, page))
@@ -82,7 +82,7 @@ def _journey(
 ) -> tuple[Procedure, ApplicationDraft, schema.FormDocument]:
     procedure = _procedure(slug)
     draft = intake.draft_for(request.user, procedure)
-    return procedure, draft, schema.parse(draft.form_version.document)
+    return procedure, draft, draft.form_version.form()
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -206,7 +206,7 @@ def application_detail(request: HttpRequest, receipt_number: str) -> HttpRespons
     application = get_object_or_404(
         selectors.applications_of(request.user), receipt_number=normalise(receipt_number)
     )
-    document = schema.parse(application.form_version.document)
+    document = application.form_version.form()
     sections = [
         (p, rendering.summary(p, application.answers))
         for p in routing.visible_pages(document, application.answers)

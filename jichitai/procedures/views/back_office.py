@@ -20,7 +20,7 @@ from jichitai.accounts.views import staff_required
 from jichitai.core.errors import DomainError
 from jichitai.governance.services import record_personal_data_access
 from jichitai.procedures import policies
-from jichitai.procedures.formdoc import rendering, routing, schema
+from jichitai.procedures.formdoc import rendering, routing
 from jichitai.procedures.forms import InboxFilterForm
 from jichitai.procedures.models import Application, ApplicationStatus
 from jichitai.procedures.receipts import normalise
@@ -85,7 +85,7 @@ def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
         ),
         receipt_number=normalise(receipt_number),
     )
-    document = schema.parse(found.form_version.document)
+    document = found.form_version.form()
     sections = [
         (page, rendering.summary(page, found.answers))
         for page in routing.visible_pages(document, found.answers)

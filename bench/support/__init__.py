@@ -1,0 +1,1 @@
+"""Helpers for the benchmarks in bench/ (not benchmarks themselves)."""

@@ -1,0 +1,324 @@
+"""Benchmark: a city-wide cash benefit opening — many residents applying at once.
+
+Runs the production server (gunicorn, the same worker settings as `make run`) against a scratch
+PostgreSQL database and submits the cash-benefit application through the JSON API
+(`POST /api/v1/procedures/rinji-kyufukin/applications`, two household members, two attached
+documents) from 64 concurrent clients. Every tenth submission is sent again after its answer
+(a client retry) and every 25th is sent by two clients at once (a double click racing itself):
+both must return the first receipt. Afterwards every accepted receipt is looked up in the
+database: `lost` counts accepted submissions that are not there, `duplicated` counts
+applications beyond one per Idempotency-Key or per household.
+
+Reference (in the same run, same server, same database, same clients): a minimal Django view
+that parses the same JSON payload and inserts it into a table in one transaction.
+`ratio` = submissions per second ÷ reference inserts per second.
+
+    make bench B=surge                       # 2,000 submissions
+    .venv/bin/python bench/surge.py --entries 50
+    BENCH_DATABASE_URL=postgres://… make bench B=surge   # an existing scratch database
+
+Without a reachable PostgreSQL server it falls back to SQLite and says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import queue
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+SLUG = "rinji-kyufukin"
+CLIENTS = 64
+
+
+@dataclass
+class Results:
+    latencies_ms: list[float] = field(default_factory=list)
+    receipts_by_key: dict[str, set[str]] = field(default_factory=dict)
+    failures: dict[int, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, key: str, status: int, body: bytes, elapsed: float) -> None:
+        with self.lock:
+            if status in (200, 201):
+                self.latencies_ms.append(elapsed * 1000)
+                receipt = json.loads(body).get("receipt_number") if body else None
+                if receipt:
+                    self.receipts_by_key.setdefault(key, set()).add(receipt)
+            else:
+                self.failures[status] = self.failures.get(status, 0) + 1
+
+
+def scratch_database(scratch: Path) -> tuple[str, str | None]:
+    """A database URL to run on, and the name of a PostgreSQL database to drop afterwards."""
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"], None
+    try:
+        import psycopg
+
+        name = f"jichitai_bench_surge_{os.getpid()}"
+        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as c:
+            c.execute(f'CREATE DATABASE "{name}"')
+        return f"postgres://postgres@127.0.0.1:5432/{name}", name
+    except Exception as error:  # any failure to reach PostgreSQL: fall back, and say so
+        print(f"PostgreSQL not reachable ({error.__class__.__name__}); using SQLite", file=sys.stderr)
+        return f"sqlite:///{scratch}/bench.sqlite3", None
+
+
+def drop_database(name: str | None) -> None:
+    if name is None:
+        return
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def prepare(residents: int) -> list[str]:
+    """Migrate, load the demo catalogue, make residents with API tokens and the reference
+    table. Returns the residents' tokens."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from bench.support.surge_urls import REFERENCE_TABLE
+    from jichitai.accounts import api_tokens
+    from jichitai.accounts.models import User
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo_data", verbosity=0)
+    tokens = []
+    for number in range(residents):
+        user = User.objects.create_user(
+            email=f"surge{number}@example.jp",
+            password=None,
+            display_name=f"サージ {number}",
+            kind="resident",
+            email_verified_at=timezone.now(),
+        )
+        tokens.append(api_tokens.create_token(user, name="surge", days=30)[1])
+    with connection.cursor() as cursor:
+        kind = "jsonb" if connection.vendor == "postgresql" else "text"
+        cursor.execute(
+            f"CREATE TABLE {REFERENCE_TABLE} (id integer primary key"
+            f"{' generated always as identity' if connection.vendor == 'postgresql' else ''},"
+            f" idempotency_key varchar(64) not null, payload {kind} not null)"
+        )
+    connection.close()
+    return tokens
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(  # noqa: S603  (our own server, our own arguments)
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "bench.support.surge_wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            os.environ.get("BENCH_WORKERS", "2"),
+            "--threads",
+            os.environ.get("BENCH_THREADS", "4"),
+            "--backlog",
+            "256",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+def answers_for(number: int) -> dict[str, object]:
+    from jichitai.procedures.demo_applications import cash_benefit_answers
+
+    reference = f"9{number:09d}"
+    return cash_benefit_answers(
+        f"{reference[:4]}-{reference[4:8]}-{reference[8:]}", ("区民", "太郎", "クミン", "タロウ"), 2
+    )
+
+
+_households = iter(range(10**9))  # every submission of every phase is a different household
+
+
+def run_load(port: int, path: str, tokens: list[str], entries: int) -> tuple[Results, float]:
+    """Send `entries` submissions (plus the planned retries) from the clients; returns the
+    results and the elapsed seconds."""
+    jobs: queue.Queue[tuple[int, str, bytes, int] | None] = queue.Queue()
+    run_id = uuid.uuid4().hex[:8]
+    for number in range(entries):
+        answers = answers_for(next(_households))
+        body = json.dumps({"answers": answers}, ensure_ascii=False).encode()
+        key = f"surge-{run_id}-{number:06d}"
+        client = number % len(tokens)
+        sends = 2 if number % 10 == 9 else 1  # a client retry after the answer
+        jobs.put((client, key, body, sends))
+        if number % 25 == 24:
+            jobs.put((client, key, body, 1))  # the same submission racing from another client
+    clients = min(CLIENTS, max(entries, 1))
+    for _ in range(clients):
+        jobs.put(None)
+    results = Results()
+
+    def client_loop() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while (job := jobs.get()) is not None:
+            client, key, body, sends = job
+            headers = {
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {tokens[client]}",
+                "Idempotency-Key": key,
+            }
+            for _ in range(sends):
+                started = time.perf_counter()
+                try:
+                    connection.request("POST", path, body=body, headers=headers)
+                    response = connection.getresponse()
+                    status, payload = response.status, response.read()
+                except (OSError, http.client.HTTPException):
+                    connection.close()
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                    status, payload = 0, b""
+                results.record(key, status, payload, time.perf_counter() - started)
+        connection.close()
+
+    threads = [threading.Thread(target=client_loop) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, time.perf_counter() - started
+
+
+def check_exactly_once(results: Results) -> tuple[int, int]:
+    """(lost, duplicated) after the run, read from the database."""
+    from django.db.models import Count
+
+    from jichitai.procedures.models import Application
+
+    lost = duplicated = 0
+    for key, receipts in results.receipts_by_key.items():
+        duplicated += len(receipts) - 1  # the same key answered with different receipts
+        stored = set(
+            Application.objects.filter(idempotency_key=f"api:{key}").values_list(
+                "receipt_number", flat=True
+            )
+        )
+        lost += len(receipts - stored)
+    per_unit = (
+        Application.objects.filter(procedure__slug=SLUG)
+        .values("dedupe_key")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    duplicated += sum(row["n"] - 1 for row in per_unit)
+    return lost, duplicated
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(share * 100) - 1]
+
+
+def _by_status(failures: dict[int, int]) -> str:
+    """e.g. (409×2,0×1): status 0 means the connection failed."""
+    if not failures:
+        return ""
+    return "(" + ",".join(f"{status}×{count}" for status, count in sorted(failures.items())) + ")"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--entries", type=int, default=2000, help="submissions per phase")
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="jichitai-surge-"))
+    database_url, created = scratch_database(scratch)
+    os.environ.update(
+        {
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "bench.support.surge_settings",
+            "MEDIA_ROOT": str(scratch / "media"),
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    server = None
+    try:
+        tokens = prepare(min(CLIENTS, max(args.entries, 1)))
+        port = free_port()
+        server = start_server(port)
+        warmup = max(4, args.entries // 20)
+        run_load(port, "/bench/reference/", tokens, warmup)
+        reference, reference_s = run_load(port, "/bench/reference/", tokens, args.entries)
+        run_load(port, f"/api/v1/procedures/{SLUG}/applications", tokens, warmup)
+        surge, surge_s = run_load(port, f"/api/v1/procedures/{SLUG}/applications", tokens, args.entries)
+        lost, duplicated = check_exactly_once(surge)
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(created)
+    reference_rps = len(reference.latencies_ms) / reference_s
+    surge_rps = len(surge.latencies_ms) / surge_s
+    failures = sum(surge.failures.values()) + sum(reference.failures.values())
+    print(
+        f"reference: rps={reference_rps:.0f} p50_ms={percentile(reference.latencies_ms, 0.5):.0f}"
+        f" p99_ms={percentile(reference.latencies_ms, 0.99):.0f}"
+    )
+    print(
+        f"bench surge: ratio={surge_rps / reference_rps:.2f} rps={surge_rps:.0f}"
+        f" p50_ms={percentile(surge.latencies_ms, 0.5):.0f}"
+        f" p99_ms={percentile(surge.latencies_ms, 0.99):.0f}"
+        f" lost={lost} duplicated={duplicated} failed={failures}{_by_status(surge.failures)}"
+        f" submissions={len(surge.receipts_by_key)} clients={min(CLIENTS, args.entries)}"
+        f" database={database_url.split(':', 1)[0]}"
+    )
+
+
+if __name__ == "__main__":
+    main()
