@@ -27,10 +27,7 @@ import http.client
 import json
 import os
 import queue
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -41,7 +38,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+from bench.support import live_server  # noqa: E402  (after the path is set)
+
 SLUG = "rinji-kyufukin"
 CLIENTS = 64
 
@@ -62,108 +61,6 @@ class Results:
                     self.receipts_by_key.setdefault(key, set()).add(receipt)
             else:
                 self.failures[status] = self.failures.get(status, 0) + 1
-
-
-def scratch_database(scratch: Path) -> tuple[str, str | None]:
-    """A database URL to run on, and the name of a PostgreSQL database to drop afterwards."""
-    if os.environ.get("BENCH_DATABASE_URL"):
-        return os.environ["BENCH_DATABASE_URL"], None
-    try:
-        import psycopg
-
-        name = f"jichitai_bench_surge_{os.getpid()}"
-        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as c:
-            c.execute(f'CREATE DATABASE "{name}"')
-        return f"postgres://postgres@127.0.0.1:5432/{name}", name
-    except Exception as error:  # any failure to reach PostgreSQL: fall back, and say so
-        print(f"PostgreSQL not reachable ({error.__class__.__name__}); using SQLite", file=sys.stderr)
-        return f"sqlite:///{scratch}/bench.sqlite3", None
-
-
-def drop_database(name: str | None) -> None:
-    if name is None:
-        return
-    import psycopg
-
-    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def prepare(residents: int) -> list[str]:
-    """Migrate, load the demo catalogue, make residents with API tokens and the reference
-    table. Returns the residents' tokens."""
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.utils import timezone
-
-    from bench.support.surge_urls import REFERENCE_TABLE
-    from jichitai.accounts import api_tokens
-    from jichitai.accounts.models import User
-
-    call_command("migrate", verbosity=0)
-    call_command("load_demo_data", verbosity=0)
-    tokens = []
-    for number in range(residents):
-        user = User.objects.create_user(
-            email=f"surge{number}@example.jp",
-            password=None,
-            display_name=f"サージ {number}",
-            kind="resident",
-            email_verified_at=timezone.now(),
-        )
-        tokens.append(api_tokens.create_token(user, name="surge", days=30)[1])
-    with connection.cursor() as cursor:
-        kind = "jsonb" if connection.vendor == "postgresql" else "text"
-        cursor.execute(
-            f"CREATE TABLE {REFERENCE_TABLE} (id integer primary key"
-            f"{' generated always as identity' if connection.vendor == 'postgresql' else ''},"
-            f" idempotency_key varchar(64) not null, payload {kind} not null)"
-        )
-    connection.close()
-    return tokens
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(  # noqa: S603  (our own server, our own arguments)
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "bench.support.surge_wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            os.environ.get("BENCH_WORKERS", "2"),
-            "--threads",
-            os.environ.get("BENCH_THREADS", "4"),
-            "--backlog",
-            "256",
-            "--access-logfile",
-            "/dev/null",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the server did not start")
 
 
 def answers_for(number: int) -> dict[str, object]:
@@ -274,35 +171,39 @@ def main() -> None:
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="jichitai-surge-"))
-    database_url, created = scratch_database(scratch)
-    os.environ.update(
-        {
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "bench.support.surge_settings",
-            "MEDIA_ROOT": str(scratch / "media"),
-            "LOG_LEVEL": "WARNING",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
+    if os.environ.get("BENCH_DATABASE_URL"):
+        database_url, created = os.environ["BENCH_DATABASE_URL"], None
+    else:
+        database_url, created = live_server.scratch_database(scratch, postgres=True)
+    environment = live_server.server_environment(database_url, scratch / "media")
+    os.environ.update(environment)
     server = None
     try:
-        tokens = prepare(min(CLIENTS, max(args.entries, 1)))
-        port = free_port()
-        server = start_server(port)
+        tokens = live_server.prepare(environment, min(CLIENTS, max(args.entries, 1)))
+        import django
+
+        django.setup()  # this process builds the payloads and checks the database afterwards
+        port = live_server.free_port()
+        server = live_server.start_server(
+            environment,
+            port,
+            workers=int(os.environ.get("BENCH_WORKERS", "2")),
+            threads=int(os.environ.get("BENCH_THREADS", "4")),
+        )
         warmup = max(4, args.entries // 20)
         run_load(port, "/bench/reference/", tokens, warmup)
         reference, reference_s = run_load(port, "/bench/reference/", tokens, args.entries)
-        run_load(port, f"/api/v1/procedures/{SLUG}/applications", tokens, warmup)
-        surge, surge_s = run_load(port, f"/api/v1/procedures/{SLUG}/applications", tokens, args.entries)
+        submit = f"/api/v1/procedures/{SLUG}/applications"
+        run_load(port, submit, tokens, warmup)
+        surge, surge_s = run_load(port, submit, tokens, args.entries)
         lost, duplicated = check_exactly_once(surge)
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            live_server.stop_server(server)
         from django.db import connections
 
         connections.close_all()
-        drop_database(created)
+        live_server.drop_database(created)
     reference_rps = len(reference.latencies_ms) / reference_s
     surge_rps = len(surge.latencies_ms) / surge_s
     failures = sum(surge.failures.values()) + sum(reference.failures.values())

@@ -1,0 +1,46 @@
+"""Prints, as JSON, what a scratch database holds after a fault test: each application with
+its attachments (and whether their files exist) and audit entry, and anything left half-made.
+Run in a subprocess with the server's environment (see test_kill_during_submission)."""
+
+from __future__ import annotations
+
+import json
+
+import django
+
+
+def main() -> None:
+    django.setup()
+    from django.core.files.storage import default_storage
+
+    from jichitai.governance.models import AuditEvent
+    from jichitai.procedures.models import Application, Attachment
+
+    audited = {
+        event.detail.get("receipt_number")
+        for event in AuditEvent.objects.filter(action="application.submit")
+    }
+    applications = {
+        application.receipt_number: {
+            "key": application.idempotency_key,
+            "attachments": [
+                default_storage.exists(attachment.storage_name)
+                for attachment in application.attachments.all()
+            ],
+            "audited": application.receipt_number in audited,
+        }
+        for application in Application.objects.prefetch_related("attachments")
+    }
+    print(
+        json.dumps(
+            {
+                "applications": applications,
+                "audited_without_application": sorted(audited - set(applications)),
+                "loose_attachments": Attachment.objects.filter(application=None).count(),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
