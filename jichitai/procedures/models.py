@@ -262,6 +262,9 @@ class ApplicationDraft(models.Model):
     answers = models.JSONField(default=dict)
     submission_token = models.CharField(max_length=64)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Part of the emailed resume link; changed when a link is sent or used, so each link
+    # works once and only the latest one works.
+    resume_nonce = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         constraints = [

@@ -9,6 +9,12 @@ urlpatterns = [
     path("procedures/<slug:slug>/", catalogue.procedure_detail, name="procedure_detail"),
     path("procedures/<slug:slug>/apply/", apply.start, name="apply_start"),
     path("procedures/<slug:slug>/apply/check/", apply.check, name="apply_check"),
+    path(
+        "procedures/<slug:slug>/apply/save-for-later/",
+        apply.save_for_later,
+        name="apply_save_for_later",
+    ),
+    path("procedures/resume/<str:token>/", apply.resume_draft, name="resume_draft"),
     path("procedures/<slug:slug>/apply/<slug:page_id>/", apply.page, name="apply_page"),
     path("life-events/<slug:slug>/", catalogue.life_event_detail, name="life_event_detail"),
     path("applications/", apply.my_applications, name="my_applications"),

@@ -3,6 +3,7 @@
 import pytest
 from django.http import QueryDict
 
+from jichitai.procedures.demo_forms import FORMS
 from jichitai.procedures.models import Application, Procedure
 from jichitai.procedures.services import intake
 
@@ -39,3 +40,22 @@ def apply_with_note(resident, procedure: Procedure, note: str = "テスト") -> 
 def application(catalogue, make_user) -> Application:
     """One application to 戸籍住民課 (koseki, the owner of catalogue["jido"])."""
     return apply_with_note(make_user("resident"), open_for_notes(catalogue["jido"]), "内容")
+
+
+@pytest.fixture
+def dog(catalogue):
+    """The demo dog-registration form, live on catalogue["jido"] for signed-up residents."""
+    procedure = catalogue["jido"]
+    procedure.identity_level = "account"
+    procedure.save()
+    intake.publish_form(procedure, FORMS["inu-toroku"])
+    procedure.refresh_from_db()
+    return procedure
+
+
+@pytest.fixture
+def resident_client(client, make_user, signed_in):
+    resident = make_user("resident")
+    signed_in(client, resident)
+    client.resident = resident
+    return client

@@ -20,24 +20,6 @@ APPLICANT = {
 }
 
 
-@pytest.fixture
-def dog(catalogue):
-    procedure = catalogue["jido"]
-    procedure.identity_level = "account"
-    procedure.save()
-    intake.publish_form(procedure, FORMS["inu-toroku"])
-    procedure.refresh_from_db()
-    return procedure
-
-
-@pytest.fixture
-def resident_client(client, make_user, signed_in):
-    resident = make_user("resident")
-    signed_in(client, resident)
-    client.resident = resident
-    return client
-
-
 def _url(procedure, page=""):
     return f"/procedures/{procedure.slug}/apply/{page + '/' if page else ''}"
 

@@ -20,7 +20,7 @@ from jichitai.procedures import selectors
 from jichitai.procedures.formdoc import rendering, routing, schema
 from jichitai.procedures.models import ApplicationDraft, Procedure
 from jichitai.procedures.receipts import normalise
-from jichitai.procedures.services import intake, resident_actions
+from jichitai.procedures.services import intake, resident_actions, resume_links
 
 
 def resident_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -70,11 +70,46 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         draft = intake.draft_for(request.user, procedure)
     except DomainError as error:
         return _unavailable(request, procedure, error)
+    return redirect(_where_to_continue(procedure, draft))
+
+
+def _where_to_continue(procedure: Procedure, draft: ApplicationDraft) -> str:
+    """The first page still to answer, or check-your-answers when all are answered."""
     document = draft.form_version.form()
     for page in routing.visible_pages(document, draft.answers):
         if page.exit_message is not None or any(q.id not in draft.answers for q in page.questions):
-            return redirect(_page_url(procedure, page))
-    return redirect(_check_url(procedure))
+            return _page_url(procedure, page)
+    return _check_url(procedure)
+
+
+@require_POST
+@resident_required
+def save_for_later(request: HttpRequest, slug: str) -> HttpResponse:
+    """Stop here and get a link by e-mail to continue later, on any device."""
+    procedure = _procedure(slug)
+    draft = ApplicationDraft.objects.filter(applicant=request.user, procedure=procedure).first()
+    if draft is None:
+        raise Http404
+    resume_links.send_resume_link(draft)
+    return render(
+        request,
+        "procedures/apply_saved.html",
+        {"procedure": procedure, "days": resume_links.RESUME_LINK_DAYS},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def resume_draft(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: confirm with a button (mail scanners follow links but do not press
+    buttons), then sign in and continue."""
+    try:
+        draft = resume_links.draft_for_link(token)
+        if request.method == "POST":
+            draft = resume_links.use_resume_link(request, token)
+            return redirect(_where_to_continue(draft.procedure, draft))
+    except DomainError as error:
+        return render(request, "procedures/resume_draft.html", {"error": error}, status=400)
+    return render(request, "procedures/resume_draft.html", {"draft": draft})
 
 
 def _journey(
