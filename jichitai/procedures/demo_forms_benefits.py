@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from jichitai.procedures.demo_forms import APPLICANT_PAGE, t
+
+APPLICANT_QUESTIONS = cast(list[dict[str, Any]], APPLICANT_PAGE["questions"])
 
 RELATIONS = [
     {"value": "spouse", "label": t("配偶者", "Spouse")},
@@ -72,8 +74,7 @@ CASH_BENEFIT: dict[str, Any] = {
                     "label": t("生年月日", "Date of birth"),
                     "max_date": "today",
                 },
-                APPLICANT_PAGE["questions"][1],
-                APPLICANT_PAGE["questions"][2],
+                *APPLICANT_QUESTIONS[1:],  # address and phone
             ],
         },
         {

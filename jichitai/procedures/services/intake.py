@@ -249,7 +249,7 @@ def application_after_conflict(
         existing = dedupe.active_application(procedure.pk, key)
         if existing is not None:
             rule = document.dedupe
-            raise dedupe.duplicate_error(existing, field=rule and rule.question) from None
+            raise dedupe.duplicate_error(existing, field=rule.question if rule else None) from None
     raise DomainError(
         "application.stale", _("この画面は古くなっています。もう一度内容を確認してください。")
     )

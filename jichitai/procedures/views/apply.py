@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from jichitai.accounts.models import User
 from jichitai.core.errors import DomainError
 from jichitai.procedures import selectors
 from jichitai.procedures.formdoc import rendering, routing, schema
@@ -87,7 +88,8 @@ def _where_to_continue(procedure: Procedure, draft: ApplicationDraft) -> str:
 def save_for_later(request: HttpRequest, slug: str) -> HttpResponse:
     """Stop here and get a link by e-mail to continue later, on any device."""
     procedure = _procedure(slug)
-    draft = ApplicationDraft.objects.filter(applicant=request.user, procedure=procedure).first()
+    resident = cast(User, request.user)
+    draft = ApplicationDraft.objects.filter(applicant=resident, procedure=procedure).first()
     if draft is None:
         raise Http404
     resume_links.send_resume_link(draft)
