@@ -1,0 +1,127 @@
+"""Who can reach an application, by every URL and API operation that names one.
+
+A resident reaches only their own (anyone else's is 404, as if it did not exist); staff reach
+only their departments' cases; organisation-wide roles (system administrator, auditor) reach
+none. Expected: 200 shown, 302 (sign in, or done and redirected), 401 no token, 403 not a
+resident/not staff, 404 not yours.
+"""
+
+import pytest
+
+from jichitai.accounts import api_tokens
+from jichitai.procedures.models import Application
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "anonymous",
+    "owner",
+    "other_resident",
+    "clerk",
+    "approver",
+    "department_admin",
+    "other_department_clerk",
+    "system_admin",
+    "auditor",
+]
+
+# (method, url) → expected status per persona, in PERSONAS order.
+PAGES = {
+    ("GET", "/applications/{receipt}/"): [302, 200, 404, 403, 403, 403, 403, 403, 403],
+    ("GET", "/applications/{receipt}/withdraw/"): [302, 200, 404, 403, 403, 403, 403, 403, 403],
+    ("GET", "/staff/applications/{receipt}/"): [302, 403, 403, 200, 200, 200, 404, 404, 404],
+}
+# Requests that would change the application: only the allowed persona gets through (the
+# redirect), and for everyone else nothing changes.
+CHANGES = {
+    ("POST", "/applications/{receipt}/withdraw/", "withdrawn"): [
+        302,
+        302,
+        404,
+        403,
+        403,
+        403,
+        403,
+        403,
+        403,
+    ],
+    ("POST", "/staff/applications/{receipt}/move/", "under_review"): [
+        302,
+        403,
+        403,
+        302,
+        302,
+        404,
+        404,
+        404,
+        404,
+    ],
+}
+# The JSON API, with each persona's own token (anonymous sends none).
+API = {
+    "/api/v1/applications/{receipt}": [401, 200, 404, 404, 404, 404, 404, 404, 404],
+}
+
+
+@pytest.fixture
+def people(make_user, make_staff):
+    return {
+        "anonymous": None,
+        "other_resident": make_user("resident"),
+        "clerk": make_staff("clerk", department="koseki"),
+        "approver": make_staff("approver", department="koseki"),
+        "department_admin": make_staff("department_admin", department="koseki"),
+        "other_department_clerk": make_staff("clerk", department="kazei"),
+        "system_admin": make_staff("system_admin"),
+        "auditor": make_staff("auditor"),
+    }
+
+
+def _as(client, signed_in, people, application, persona) -> None:
+    user = application.applicant if persona == "owner" else people[persona]
+    if user is not None:
+        signed_in(client, user)
+
+
+@pytest.mark.parametrize("request_spec", PAGES)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_pages(client, signed_in, people, application, persona, request_spec) -> None:
+    method, url = request_spec
+    _as(client, signed_in, people, application, persona)
+    response = client.generic(method, url.format(receipt=application.receipt_number))
+    assert response.status_code == PAGES[request_spec][PERSONAS.index(persona)], persona
+    if response.status_code == 302:
+        assert response["Location"].startswith("/accounts/sign-in/?next=")
+
+
+@pytest.mark.parametrize("request_spec", CHANGES)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_changes(client, signed_in, people, application, persona, request_spec) -> None:
+    method, url, to_status = request_spec
+    _as(client, signed_in, people, application, persona)
+    statuses, changers = CHANGES[request_spec]
+    expected = statuses[PERSONAS.index(persona)]
+    response = client.generic(
+        method,
+        url.format(receipt=application.receipt_number),
+        f"to_status={to_status}",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == expected, persona
+    application.refresh_from_db()
+    assert application.status == (to_status if persona in changers else "received"), persona
+
+
+@pytest.mark.parametrize("url", API)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_api(client, people, application, persona, url) -> None:
+    user = application.applicant if persona == "owner" else people[persona]
+    headers = {}
+    if user is not None:
+        _token, text = api_tokens.create_token(user, name="matrix", days=30)
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {text}"
+    response = client.get(url.format(receipt=application.receipt_number), **headers)
+    assert response.status_code == API[url][PERSONAS.index(persona)], persona
+    if response.status_code == 200:
+        assert response.json()["receipt_number"] == application.receipt_number
+    assert Application.objects.count() == 1
