@@ -31,31 +31,14 @@ PAGES = {
     ("GET", "/applications/{receipt}/withdraw/"): [302, 200, 404, 403, 403, 403, 403, 403, 403],
     ("GET", "/staff/applications/{receipt}/"): [302, 403, 403, 200, 200, 200, 404, 404, 404],
 }
-# Requests that would change the application: only the allowed persona gets through (the
-# redirect), and for everyone else nothing changes.
+# Requests that would change the application: the status each persona gets, and who actually
+# changes it (a department administrator sees the case but may not decide it: the refusal
+# comes back as a message on the page, and is audited).
+WITHDRAW = ("POST", "/applications/{receipt}/withdraw/", "withdrawn")
+START_REVIEW = ("POST", "/staff/applications/{receipt}/move/", "under_review")
 CHANGES = {
-    ("POST", "/applications/{receipt}/withdraw/", "withdrawn"): [
-        302,
-        302,
-        404,
-        403,
-        403,
-        403,
-        403,
-        403,
-        403,
-    ],
-    ("POST", "/staff/applications/{receipt}/move/", "under_review"): [
-        302,
-        403,
-        403,
-        302,
-        302,
-        404,
-        404,
-        404,
-        404,
-    ],
+    WITHDRAW: ([302, 302, 404, 403, 403, 403, 403, 403, 403], {"owner"}),
+    START_REVIEW: ([302, 403, 403, 302, 302, 302, 404, 404, 404], {"clerk", "approver"}),
 }
 # The JSON API, with each persona's own token (anonymous sends none).
 API = {
