@@ -36,12 +36,30 @@ def procedure_for_intake(slug: str) -> Procedure | None:
     """A published procedure with its live form version at hand; the version's document is
     loaded only if this process has not parsed that version yet (FormVersion.form)."""
     return (
-        published_procedures()
+        Procedure.objects.filter(is_published=True, slug=slug)
         .select_related("live_form")
-        .defer("live_form__document")
-        .filter(slug=slug)
+        .only(*INTAKE_FIELDS, "live_form__id", "live_form__number", "live_form__published_at")
         .first()
     )
+
+
+# What submitting needs of a procedure (intake.check_intake_open and file_application); the
+# catalogue texts stay in the database (a surge reads this row thousands of times a minute).
+INTAKE_FIELDS = (
+    "id",
+    "slug",
+    "department_id",
+    "title_ja",
+    "title_en",
+    "channel",
+    "identity_level",
+    "is_published",
+    "live_form_id",
+    "opens_at",
+    "closes_at",
+    "capacity",
+    "standard_processing_days",
+)
 
 
 def catalogue_departments() -> QuerySet[OrgUnit]:
