@@ -232,6 +232,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# `manage.py cleanup_uploads`: files no record or draft refers to are kept this long (an
+# upload in flight has its file before its row commits), and files in drafts untouched this
+# long are removed (the resident is asked for them again if they come back).
+JICHITAI_UPLOAD_GRACE_HOURS = env.int("JICHITAI_UPLOAD_GRACE_HOURS", default=24)
+JICHITAI_DRAFT_UPLOAD_RETENTION_DAYS = env.int("JICHITAI_DRAFT_UPLOAD_RETENTION_DAYS", default=30)
 
 # Mail: smtp://user:pass@host:port, consolemail://, filemail:///path … (django-environ).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -8,7 +8,14 @@ from django.db.models import Prefetch, QuerySet
 
 from jichitai.core import search
 from jichitai.core.models import OrgUnit
-from jichitai.procedures.models import Application, LifeEvent, LifeEventStep, Procedure
+from jichitai.procedures.models import (
+    Application,
+    ApplicationDraft,
+    Attachment,
+    LifeEvent,
+    LifeEventStep,
+    Procedure,
+)
 
 
 def published_procedures() -> QuerySet[Procedure]:
@@ -76,6 +83,35 @@ def applications_of(user: Any) -> QuerySet[Application]:
     if not getattr(user, "is_authenticated", False):
         return Application.objects.none()
     return Application.objects.filter(applicant=user).select_related("procedure")
+
+
+def draft_attachment(user: Any, slug: str, attachment_id: int) -> Attachment | None:
+    """A file the user uploaded to their own draft for this procedure and that the draft still
+    answers with; None for anyone else's, or one already submitted."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    draft = ApplicationDraft.objects.filter(applicant=user, procedure__slug=slug).first()
+    if draft is None or attachment_id not in attachment_ids(draft.answers):
+        return None
+    return Attachment.objects.filter(pk=attachment_id, owner=user, application=None).first()
+
+
+def attachment_ids(answers: Any) -> list[int]:
+    """The attachments a set of answers refers to (file answers, at any depth)."""
+    ids: list[int] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            if isinstance(value.get("attachment"), int):
+                ids.append(value["attachment"])
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(answers)
+    return ids
 
 
 def life_events() -> QuerySet[LifeEvent]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jichitai.procedures.views import apply, back_office, catalogue
+from jichitai.procedures.views import apply, back_office, catalogue, documents
 
 app_name = "procedures"
 
@@ -15,6 +15,11 @@ urlpatterns = [
         name="apply_save_for_later",
     ),
     path("procedures/resume/<str:token>/", apply.resume_draft, name="resume_draft"),
+    path(
+        "procedures/<slug:slug>/apply/attachments/<int:attachment_id>/",
+        documents.draft_attachment,
+        name="draft_attachment",
+    ),
     path("procedures/<slug:slug>/apply/<slug:page_id>/", apply.page, name="apply_page"),
     path("life-events/<slug:slug>/", catalogue.life_event_detail, name="life_event_detail"),
     path("applications/", apply.my_applications, name="my_applications"),
@@ -24,6 +29,26 @@ urlpatterns = [
         name="answer_correction",
     ),
     path("applications/<str:receipt_number>/withdraw/", apply.withdraw, name="withdraw"),
+    path(
+        "applications/<str:receipt_number>/receipt.pdf",
+        documents.receipt_pdf,
+        name="receipt_pdf",
+    ),
+    path(
+        "applications/<str:receipt_number>/attachments/<int:attachment_id>/",
+        documents.attachment,
+        name="attachment",
+    ),
+    path(
+        "staff/applications/<str:receipt_number>/receipt.pdf",
+        documents.staff_receipt_pdf,
+        name="staff_receipt_pdf",
+    ),
+    path(
+        "staff/applications/<str:receipt_number>/attachments/<int:attachment_id>/",
+        documents.staff_attachment,
+        name="staff_attachment",
+    ),
     path("staff/applications/", back_office.inbox, name="inbox"),
     path(
         "staff/applications/<str:receipt_number>/",

@@ -30,6 +30,18 @@ PAGES = {
     ("GET", "/applications/{receipt}/"): [302, 200, 404, 403, 403, 403, 403, 403, 403],
     ("GET", "/applications/{receipt}/withdraw/"): [302, 200, 404, 403, 403, 403, 403, 403, 403],
     ("GET", "/staff/applications/{receipt}/"): [302, 403, 403, 200, 200, 200, 404, 404, 404],
+    ("GET", "/applications/{receipt}/receipt.pdf"): [302, 200, 404, 403, 403, 403, 403, 403, 403],
+    ("GET", "/staff/applications/{receipt}/receipt.pdf"): [
+        302,
+        403,
+        403,
+        200,
+        200,
+        200,
+        404,
+        404,
+        404,
+    ],
 }
 # Requests that would change the application: the status each persona gets, and who actually
 # changes it (a department administrator sees the case but may not decide it: the refusal
