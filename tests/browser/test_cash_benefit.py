@@ -1,15 +1,18 @@
 """The city-wide cash benefit end to end, by keyboard on a phone: a resident applies for a
 household of three with documents, a clerk asks for a correction, the resident answers, an
-approver approves and the resident sees the decision. axe-core on every page (where JavaScript
-runs); the resident's side also without JavaScript."""
+approver approves and the resident sees the decision and downloads the receipt PDF. axe-core
+on every page (where JavaScript runs); the resident's side also without JavaScript."""
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
+from pypdf import PdfReader
 
 from conftest import TEST_PASSWORD
 from jichitai.procedures.demo_forms_benefits import CASH_BENEFIT
@@ -218,4 +221,14 @@ def test_cash_benefit_from_application_to_decision(
     page.goto(f"/applications/{receipt}/")
     expect(page.locator(".tag").first).to_have_text("承認")
     keys.accessible("decided")
+
+    # The receipt (受付票) as a PDF, downloaded by keyboard from the same page.
+    with page.expect_download() as started:
+        keys.press(page.get_by_role("link", name="受付票（PDF）をダウンロード"))
+    download = started.value
+    assert download.suggested_filename == f"receipt-{receipt}.pdf"
+    content = Path(download.path()).read_bytes()
+    assert content.startswith(b"%PDF-")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    assert receipt in text and "承認" in text and benefit.title_ja in text.replace("\n", "")
     page.context.close()

@@ -41,7 +41,7 @@ def clean_up_uploads(
     report = CleanupReport()
     abandoned = ApplicationDraft.objects.filter(updated_at__lt=now - draft_retention)
     freed: set[int] = set()
-    for draft in abandoned:
+    for draft in abandoned.only("pk", "answers").iterator():
         for question_id, value in draft.answers.items():
             ids = attachment_ids(value)
             if ids:
@@ -49,13 +49,13 @@ def clean_up_uploads(
                 freed.update(ids)
     in_use = {
         pk
-        for answers in ApplicationDraft.objects.values_list("answers", flat=True)
+        for answers in ApplicationDraft.objects.values_list("answers", flat=True).iterator()
         for pk in attachment_ids(answers)
     } - freed
+    # Filtered here, not in SQL: the set in use can exceed a database's parameter limit.
+    unattached = Attachment.objects.filter(application=None, uploaded_at__lt=now - grace)
     report.attachments = sorted(
-        Attachment.objects.filter(application=None, uploaded_at__lt=now - grace)
-        .exclude(pk__in=in_use)
-        .values_list("pk", flat=True)
+        pk for pk in unattached.values_list("pk", flat=True).iterator() if pk not in in_use
     )
     report.orphan_files = _orphan_files(now - grace)
     if not dry_run:
@@ -73,9 +73,12 @@ def _orphan_files(before: dt.datetime) -> list[str]:
     except FileNotFoundError:
         return []
     paths = [f"{FOLDER}/{name}" for name in names]
-    known = set(
-        Attachment.objects.filter(storage_name__in=paths).values_list("storage_name", flat=True)
-    )
+    known: set[str] = set()
+    for start in range(0, len(paths), 500):  # within every database's parameter limit
+        chunk = paths[start : start + 500]
+        known.update(
+            Attachment.objects.filter(storage_name__in=chunk).values_list("storage_name", flat=True)
+        )
     return sorted(
         path
         for path in paths
