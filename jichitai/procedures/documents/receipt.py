@@ -11,6 +11,7 @@ from jichitai.procedures.documents.receipt_pdf import ReceiptAnswer, ReceiptData
 from jichitai.procedures.formdoc import rendering, routing
 from jichitai.procedures.formdoc.schema import Question
 from jichitai.procedures.models import Application, ApplicationStatus
+from jichitai.procedures.selectors import attachment_ids
 from jichitai.procedures.templatetags.formdoc import answer_text
 
 DECISIONS = (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED)
@@ -32,6 +33,16 @@ def receipt_data(application: Application) -> ReceiptData:
             )
             for page in routing.visible_pages(document, answers)
         ]
+        # Files sent later (with an answer to a correction request) are listed after the answers.
+        answered = set(attachment_ids(answers))
+        later = [a.original_name for a in application.attachments.all() if a.pk not in answered]
+        if later:
+            sections.append(
+                ReceiptSection(
+                    title="補正で提出された書類",
+                    answers=[ReceiptAnswer("ファイル名", "\n".join(later))],
+                )
+            )
         decision = (
             application.events.filter(to_status__in=DECISIONS).order_by("-occurred_at").first()
         )

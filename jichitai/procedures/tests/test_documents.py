@@ -42,6 +42,7 @@ DOG = {
     "vaccinated": "yes",
 }
 PDF = b"%PDF-1.4 certificate"
+PNG = b"\x89PNG\r\n\x1a\n image"
 
 
 def pdf_text(content: bytes) -> str:
@@ -173,6 +174,23 @@ def test_the_receipt_shows_the_decision_date(resident_client, filed, make_staff)
         resident_client.get(f"/applications/{filed.receipt_number}/receipt.pdf").content
     )
     assert "承認" in text and "決定日" in text
+
+
+def test_files_sent_with_a_correction_are_listed(resident_client, filed, make_staff) -> None:
+    clerk = make_staff("clerk", department="koseki")
+    clerk.is_verified = lambda: True
+    review.move(clerk, filed, "under_review")
+    review.move(clerk, filed, "correction_requested", message="写しを送ってください。")
+    resident_client.post(
+        f"/applications/{filed.receipt_number}/correction/",
+        {"message": "送ります。", "upload": SimpleUploadedFile("通帳の写し.png", PNG)},
+    )
+    text = pdf_text(
+        resident_client.get(f"/applications/{filed.receipt_number}/receipt.pdf").content
+    )
+    assert "補正で提出された書類" in text and "通帳の写し.png" in text
+    page = resident_client.get(f"/applications/{filed.receipt_number}/").content.decode()
+    assert "通帳の写し.png" in page and "注射済証.pdf" in page
 
 
 def test_receipt_access(client, filed, make_user, make_staff, signed_in) -> None:
@@ -315,3 +333,45 @@ def test_content_disposition_names() -> None:
     assert header == (
         "attachment; filename=\"ab.pdf\"; filename*=UTF-8''%E9%80%9A%E5%B8%B3%22%3B%20x.pdf"
     )
+
+
+ATTACHMENT_PERSONAS = {
+    # persona: (resident URL, staff URL)
+    "anonymous": (302, 302),
+    "owner": (200, 403),
+    "other_resident": (404, 403),
+    "clerk": (403, 200),
+    "approver": (403, 200),
+    "other_department_clerk": (403, 404),
+    "system_admin": (403, 404),
+    "auditor": (403, 404),
+}
+
+
+@pytest.mark.parametrize("persona", ATTACHMENT_PERSONAS)
+def test_attachment_matrix(client, filed, make_user, make_staff, signed_in, persona) -> None:
+    people = {
+        "owner": filed.applicant,
+        "other_resident": make_user("resident"),
+        "clerk": make_staff("clerk", department="koseki"),
+        "approver": make_staff("approver", department="koseki"),
+        "other_department_clerk": make_staff("clerk", department="kazei"),
+        "system_admin": make_staff("system_admin"),
+        "auditor": make_staff("auditor"),
+    }
+    client.logout()
+    if persona != "anonymous":
+        signed_in(client, people[persona])
+    attachment = Attachment.objects.get(application=filed)
+    urls = (
+        f"/applications/{filed.receipt_number}/attachments/{attachment.pk}/",
+        f"/staff/applications/{filed.receipt_number}/attachments/{attachment.pk}/",
+    )
+    for url, expected in zip(urls, ATTACHMENT_PERSONAS[persona], strict=True):
+        response = client.get(url)
+        response.close()  # a streamed file is closed with its response
+        assert response.status_code == expected, url
+    # Nobody reaches a draft's file but its owner (the application's draft is gone, too).
+    assert client.get(
+        f"/procedures/{filed.procedure.slug}/apply/attachments/{attachment.pk}/"
+    ).status_code in (302, 403, 404)
