@@ -232,6 +232,13 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Files over FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, which never grows past this
+# (the largest size a form may allow is 20 MB); the form then refuses the file as too large.
+JICHITAI_UPLOAD_MAX_BYTES = env.int("JICHITAI_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "jichitai.core.uploads.CappedTemporaryFileUploadHandler",
+]
 # `manage.py cleanup_uploads`: files no record or draft refers to are kept this long (an
 # upload in flight has its file before its row commits), and files in drafts untouched this
 # long are removed (the resident is asked for them again if they come back).

@@ -375,3 +375,26 @@ def test_attachment_matrix(client, filed, make_user, make_staff, signed_in, pers
     assert client.get(
         f"/procedures/{filed.procedure.slug}/apply/attachments/{attachment.pk}/"
     ).status_code in (302, 403, 404)
+
+
+def test_a_huge_upload_never_reaches_the_disk_whole(resident_client, dog, settings) -> None:
+    """Past the memory limit, at most JICHITAI_UPLOAD_MAX_BYTES of a file is written to the
+    temporary folder; the file keeps its real size, so it is refused as too large."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+    settings.JICHITAI_UPLOAD_MAX_BYTES = 256 * 1024
+    from jichitai.core.uploads import CappedTemporaryFileUploadHandler
+
+    handler = CappedTemporaryFileUploadHandler()
+    handler.new_file("file", "big.pdf", "application/pdf", 10 * 1024 * 1024)
+    chunk = b"%PDF-1.4" + b"0" * (64 * 1024 - 8)
+    for index in range(16):
+        handler.receive_data_chunk(chunk, index * len(chunk))
+    stored = handler.file_complete(16 * len(chunk))
+    assert stored.size == 16 * len(chunk)
+    stored.seek(0, 2)
+    assert stored.tell() <= 256 * 1024
+    stored.close()
+    big = b"%PDF-1.4 " + b"0" * (6 * 1024 * 1024)  # over the dog form's 5 MB, over the cap
+    response = _draft_with_certificate(resident_client, dog, content=big)
+    assert response.status_code == 400 and "5MB" in response.content.decode()
+    assert not Attachment.objects.exists()
