@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "jichitai.governance",
     "jichitai.accounts",
     "jichitai.procedures",
+    "jichitai.opendata",
 ]
 
 MIDDLEWARE = [
