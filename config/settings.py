@@ -233,6 +233,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Open data files: tables of a million rows fit; anything larger is refused before storing.
+JICHITAI_OPENDATA_MAX_UPLOAD_BYTES = env.int(
+    "JICHITAI_OPENDATA_MAX_UPLOAD_BYTES", default=200_000_000
+)
 
 # Mail: smtp://user:pass@host:port, consolemail://, filemail:///path … (django-environ).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

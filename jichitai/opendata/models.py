@@ -158,6 +158,10 @@ class Resource(models.Model):
     last_modified = models.DateTimeField(null=True, blank=True)
     metadata_modified = models.DateTimeField(default=timezone.now)
     datastore_active = models.BooleanField(default=False)
+    # The uploaded file the public downloads; changes only when staff publish a checked file.
+    published_file = models.ForeignKey(
+        "ResourceFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("リソース")
@@ -166,3 +170,72 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CheckStatus(models.TextChoices):
+    QUEUED = "queued", _("確認待ち")
+    CHECKING = "checking", _("確認中")
+    PASSED = "passed", _("問題なし")
+    WARNINGS = "warnings", _("警告あり")
+    FAILED = "failed", _("エラーあり")
+    BLOCKED = "blocked", _("個人情報の確認が必要")
+    UNREADABLE = "unreadable", _("読み込めません")
+
+
+class ResourceFile(models.Model):
+    """One uploaded version of a resource's file, and what checking it found.
+
+    The original is kept as uploaded; a table is also published as UTF-8 with a BOM (so
+    Excel opens it), whatever encoding it came in. Both live under generated names outside
+    every served folder.
+    """
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="files")
+    original_name = models.CharField(_("ファイル名"), max_length=255)
+    original_storage_name = models.CharField(max_length=100, unique=True)
+    published_storage_name = models.CharField(max_length=100, blank=True)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    media_type = models.CharField(max_length=100, blank=True)
+    format = models.CharField(max_length=20, blank=True)
+    encoding = models.CharField(max_length=20, blank=True)
+    had_bom = models.BooleanField(default=False)
+    status = models.CharField(
+        _("確認状況"), max_length=12, choices=CheckStatus.choices, default=CheckStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)  # percent, shown while checking
+    message = models.TextField(blank=True)  # why a file could not be read at all
+    standard_id = models.CharField(max_length=60, blank=True)
+    layout = models.CharField(max_length=10, blank=True)
+    labels = models.JSONField(default=list)
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    issues = models.JSONField(default=list)  # the first errors, as issue dicts
+    warnings = models.JSONField(default=list)
+    personal_data = models.JSONField(default=list)  # findings that block publication
+    personal_data_cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    personal_data_cleared_at = models.DateTimeField(null=True, blank=True)
+    personal_data_clearance_reason = models.TextField(blank=True)
+    stars = models.PositiveSmallIntegerField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("アップロードファイル")
+        verbose_name_plural = _("アップロードファイル")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def publishable(self) -> bool:
+        if self.status in {CheckStatus.PASSED, CheckStatus.WARNINGS}:
+            return True
+        return self.status == CheckStatus.BLOCKED and self.personal_data_cleared_at is not None

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from jichitai.accounts.policies import departments_visible_to
+from jichitai.accounts.roles import MANAGE_ALL_STAFF, Role
 from jichitai.opendata.models import Dataset, State
 
 PUBLISHED = Q(state=State.ACTIVE, private=False)
@@ -25,3 +26,19 @@ def datasets_visible_to(user: Any) -> QuerySet[Dataset]:
 
 def published_datasets() -> QuerySet[Dataset]:
     return Dataset.objects.filter(PUBLISHED)
+
+
+def can_edit_dataset(user: Any, dataset: Dataset) -> bool:
+    """Staff of the owning department (課) draft, upload to and publish its data sets."""
+    return departments_visible_to(user).filter(pk=dataset.owner_org_id).exists()
+
+
+def can_clear_personal_data(user: Any, dataset: Dataset) -> bool:
+    """Clearing a personal-data block takes an approver (承認者) or the department's
+    administrator: the clerk who uploaded a file does not vouch for it alone."""
+    if not can_edit_dataset(user, dataset):
+        return False
+    if user.has_perm(MANAGE_ALL_STAFF):
+        return True
+    deciders = user.role_departments(Role.APPROVER, Role.DEPARTMENT_ADMIN)
+    return any(unit.pk == dataset.owner_org_id for unit in deciders)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from jichitai.core.models import OrgUnit
@@ -75,11 +76,22 @@ def tag_dict(tag: Tag) -> dict[str, Any]:
     }
 
 
+def resource_url(resource: Resource, base_url: str) -> str:
+    """Uploads are downloaded from us; links keep the address given."""
+    if resource.url_type == "upload":
+        path = reverse(
+            "opendata:resource_download",
+            kwargs={"dataset_id": resource.dataset_id, "resource_id": resource.pk},
+        )
+        return base_url + path
+    return resource.url
+
+
 def resource_dict(resource: Resource, base_url: str) -> dict[str, Any]:
     return {
         "id": str(resource.pk),
         "package_id": str(resource.dataset_id),
-        "url": resource.url,
+        "url": resource_url(resource, base_url),
         "name": resource.name,
         "description": resource.description,
         "format": resource.format,

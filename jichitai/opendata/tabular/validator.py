@@ -43,7 +43,7 @@ _BOUNDS = {
 
 
 @dataclass
-class _Table:
+class Table:
     frame: pl.DataFrame
     short_rows: dict[int, int]  # row index → number of cells present
     extra_cells: list[tuple[int, int, str]]  # (row index, field number, cell)
@@ -57,7 +57,9 @@ def read_rows(text: str) -> tuple[list[str], list[list[str]]]:
     return rows[0], rows[1:]
 
 
-def _table(rows: list[list[str]], width: int) -> _Table:
+def table_from_rows(rows: list[list[str]], width: int) -> Table:
+    """Rows as a table of `width` columns: short rows padded with absent cells, long rows
+    cut, both remembered for the report. Adjusts the rows list in place."""
     short: dict[int, int] = {}
     extra: list[tuple[int, int, str]] = []
     irregular = [index for index, row in enumerate(rows) if len(row) != width]
@@ -71,10 +73,10 @@ def _table(rows: list[list[str]], width: int) -> _Table:
             rows[index] = row[:width]
     names = [f"c{number}" for number in range(width)]
     frame = pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
-    return _Table(frame, short, extra)
+    return Table(frame, short, extra)
 
 
-def _unquoted_table(lines: list[str], width: int) -> _Table:
+def _unquoted_table(lines: list[str], width: int) -> Table:
     """A table from CSV lines that hold no quote character: then every line is one record and
     every comma separates cells, so polars splits them all at once, exactly as csv would.
     Cells past a short row's end come out null (absent), not empty."""
@@ -95,7 +97,7 @@ def _unquoted_table(lines: list[str], width: int) -> _Table:
             short[index] = len(cells)
         else:
             extra += [(index, number, cell) for number, cell in enumerate(cells[width:], width + 1)]
-    return _Table(frame, short, extra)
+    return Table(frame, short, extra)
 
 
 def _missing(column: pl.Series, missing_values: tuple[str, ...]) -> pl.Series:
@@ -213,12 +215,13 @@ def validate_rows(
 
     The rows list is adjusted in place (short rows padded, extra cells removed).
     """
-    return _validate_table(labels, _table(rows, len(schema.fields)), schema, limit_errors)
+    return validate_table(labels, table_from_rows(rows, len(schema.fields)), schema, limit_errors)
 
 
-def _validate_table(
-    labels: list[str], table: _Table, schema: TableSchema, limit_errors: int
+def validate_table(
+    labels: list[str], table: Table, schema: TableSchema, limit_errors: int = 1000
 ) -> Report:
+    """Check a table whose columns follow the schema's fields in order."""
     width = len(schema.fields)
     issues: list[Issue] = []
     row_number = 2  # The header is row 1.
@@ -309,7 +312,7 @@ def validate_csv(text: str, schema: TableSchema, *, limit_errors: int = 1000) ->
         lines.pop()  # The line break that ends the last record.
     labels = lines[0].rstrip("\r").split(",") if lines else []
     table = _unquoted_table(lines[1:], len(schema.fields))
-    return _validate_table(labels, table, schema, limit_errors)
+    return validate_table(labels, table, schema, limit_errors)
 
 
 def issue_keys(issues: Iterable[Issue]) -> set[tuple[object, ...]]:
