@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "jichitai.governance",
     "jichitai.accounts",
     "jichitai.procedures",
+    "jichitai.opendata",
 ]
 
 MIDDLEWARE = [
@@ -232,9 +233,16 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Open data files: tables of a million rows fit; anything larger is refused before storing.
+JICHITAI_OPENDATA_MAX_UPLOAD_BYTES = env.int(
+    "JICHITAI_OPENDATA_MAX_UPLOAD_BYTES", default=200_000_000
+)
 # Files over FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, which never grows past this
-# (the largest size a form may allow is 20 MB); the form then refuses the file as too large.
-JICHITAI_UPLOAD_MAX_BYTES = env.int("JICHITAI_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# (the largest size any upload may have: 20 MB for forms, the open data limit for data
+# files); whatever checks the file then refuses it as too large.
+JICHITAI_UPLOAD_MAX_BYTES = env.int(
+    "JICHITAI_UPLOAD_MAX_BYTES", default=max(20 * 1024 * 1024, JICHITAI_OPENDATA_MAX_UPLOAD_BYTES)
+)
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "jichitai.core.uploads.CappedTemporaryFileUploadHandler",

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("jichitai.core.urls")),
     path("", include("jichitai.accounts.urls")),
     path("", include("jichitai.procedures.urls")),
+    path("", include("jichitai.opendata.urls")),
     path("staff/", include("jichitai.governance.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpendataConfig(AppConfig):
+    name = "jichitai.opendata"
+    label = "opendata"
+    verbose_name = _("オープンデータ")
+    default_auto_field = "django.db.models.BigAutoField"

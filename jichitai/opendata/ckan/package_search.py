@@ -1,0 +1,175 @@
+"""`package_search`: the one action every harvester and portal front end depends on.
+
+Semantics follow CKAN's (reference/opendata.md §1.4): `q` and `fq` filter, published active
+data sets only unless `include_private` / `include_drafts` (limited to what the caller may
+see), `rows` 10 by default and at most 1000, `sort` over a fixed set of fields with the id
+as the last key so that paging is stable, and facet counts over all matches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+
+from jichitai.core.models import OrgUnit
+from jichitai.opendata.ckan import params, solr_query
+from jichitai.opendata.ckan.dictize import package_dict
+from jichitai.opendata.ckan.errors import SearchQueryError
+from jichitai.opendata.licences import licence_by_id
+from jichitai.opendata.models import Dataset, Group, State
+from jichitai.opendata.policies import PUBLISHED, datasets_visible_to
+
+DEFAULT_SORT = "score desc, metadata_modified desc"
+ROWS_DEFAULT, ROWS_MAX = 10, 1000
+FACET_LIMIT_DEFAULT = 50
+SORT_FIELDS = {
+    "metadata_modified": "metadata_modified",
+    "metadata_created": "metadata_created",
+    "name": "name",
+    "title_string": "title",
+    "title": "title",
+    "id": "id",
+}
+# Facet field → the value expression counted, for each field clients facet on.
+FACET_FIELDS = {
+    "organization": "owner_org__code",
+    "groups": "groups__name",
+    "tags": "tags__name",
+    "res_format": "resources__format",
+    "license_id": "license_id",
+}
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str
+    fq: str
+    rows: int
+    start: int
+    sort: str
+    facet_fields: list[str]
+    facet_limit: int
+    facet_mincount: int
+    include_private: bool
+    include_drafts: bool
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> SearchRequest:
+        fq_list = params.string_list(data, "fq_list") or []
+        fq = " ".join([params.text(data, "fq"), *fq_list]).strip()
+        facet_fields = params.string_list(data, "facet.field") or []
+        if not params.boolean(data, "facet", True):
+            facet_fields = []
+        return cls(
+            q=params.text(data, "q"),
+            fq=fq,
+            rows=params.integer(data, "rows", ROWS_DEFAULT, maximum=ROWS_MAX),
+            start=params.integer(data, "start", 0),
+            sort=params.text(data, "sort").strip() or DEFAULT_SORT,
+            facet_fields=facet_fields,
+            facet_limit=params.integer(data, "facet.limit", FACET_LIMIT_DEFAULT, minimum=-1),
+            facet_mincount=params.integer(data, "facet.mincount", 1),
+            include_private=params.boolean(data, "include_private"),
+            include_drafts=params.boolean(data, "include_drafts"),
+        )
+
+
+def _ordering(sort: str) -> list[Any]:
+    order: list[Any] = []
+    for part in sort.split(","):
+        words = part.split()
+        if not words:
+            continue
+        field, direction = words[0], (words[1].lower() if len(words) > 1 else "asc")
+        if field == "rank":
+            return _ordering(DEFAULT_SORT)
+        if direction not in {"asc", "desc"} or len(words) > 2:
+            raise SearchQueryError(f"invalid sort {part.strip()!r}")
+        if field == "score":
+            continue  # No relevance score: substring matches are all equal; the next key decides.
+        column = SORT_FIELDS.get(field)
+        if column is None:
+            raise SearchQueryError(f"cannot sort by {field}")
+        order.append(F(column).desc() if direction == "desc" else F(column).asc())
+    order.append(F("id").asc())
+    return order
+
+
+def matching_datasets(user: Any, request: SearchRequest) -> QuerySet[Dataset]:
+    """The data sets the query selects, among those the caller may see."""
+    visible = datasets_visible_to(user)
+    allowed = PUBLISHED
+    if request.include_private:
+        allowed |= Q(state=State.ACTIVE, private=True)
+    if request.include_drafts:
+        allowed |= Q(state=State.DRAFT)
+    query = visible.filter(solr_query.parse(request.q)).filter(solr_query.parse(request.fq))
+    if not solr_query.mentions_field(request.fq, "state"):
+        query = query.filter(allowed)
+    else:
+        query = query.filter(allowed | ~Q(state=State.ACTIVE))
+    return query
+
+
+def _display_names(field: str, values: list[str]) -> dict[str, str]:
+    if field == "organization":
+        return dict(OrgUnit.objects.filter(code__in=values).values_list("code", "name_ja"))
+    if field == "groups":
+        return dict(Group.objects.filter(name__in=values).values_list("name", "title"))
+    if field == "license_id":
+        return {v: (licence.title if (licence := licence_by_id(v)) else v) for v in values}
+    return {value: value for value in values}
+
+
+def facet_counts(
+    matches: QuerySet[Dataset], field: str, *, limit: int, mincount: int
+) -> list[tuple[str, int]]:
+    column = FACET_FIELDS.get(field)
+    if column is None:
+        raise SearchQueryError(f"cannot facet on {field}")
+    counted = (
+        Dataset.objects.filter(pk__in=matches.values("pk"))
+        .exclude(**{f"{column}__isnull": True})
+        .exclude(**{column: ""})
+        .values_list(column)
+        .annotate(count=Count("pk", distinct=True))
+        .filter(count__gte=max(mincount, 1))  # Values with no matches are not listed.
+        .order_by("-count", column)
+    )
+    rows = counted if limit < 0 else counted[:limit]
+    return [(value, count) for value, count in rows]
+
+
+def package_search(user: Any, data: dict[str, Any], base_url: str) -> dict[str, Any]:
+    request = SearchRequest.from_data(data)
+    matches = matching_datasets(user, request)
+    ordering = _ordering(request.sort)
+    page = (
+        matches.select_related("owner_org")
+        .prefetch_related("tags", "groups", "resources")
+        .order_by(*ordering)[request.start : request.start + request.rows]
+    )
+    facets: dict[str, dict[str, int]] = {}
+    search_facets: dict[str, dict[str, Any]] = {}
+    for field in request.facet_fields:
+        counts = facet_counts(
+            matches, field, limit=request.facet_limit, mincount=request.facet_mincount
+        )
+        names = _display_names(field, [value for value, _ in counts])
+        facets[field] = dict(counts)
+        search_facets[field] = {
+            "title": field,
+            "items": [
+                {"name": value, "display_name": names.get(value, value), "count": count}
+                for value, count in counts
+            ],
+        }
+    return {
+        "count": matches.count(),
+        "sort": request.sort,
+        "results": [package_dict(dataset, base_url) for dataset in page],
+        "facets": facets,
+        "search_facets": search_facets,
+    }

@@ -1,0 +1,241 @@
+"""The open data catalogue (オープンデータカタログ): data sets, their resources, groups and tags.
+
+Field names follow CKAN's package and resource dicts where one exists, so that the CKAN
+Action API (`ckan/`) maps them one to one and harvesters see what they expect.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.core.models import OrgUnit
+from jichitai.opendata.licences import DEFAULT_LICENCE_ID, licence_choices
+
+# CKAN's rule for names in URLs: 2–100 lower-case ASCII letters, digits, - and _.
+validate_ckan_name = RegexValidator(
+    r"\A[a-z0-9_-]{2,100}\Z",
+    _("URL名は2〜100文字の半角英小文字・数字・-・_ で入力してください。"),
+    code="invalid_name",
+)
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("下書き")
+    ACTIVE = "active", _("公開")
+    DELETED = "deleted", _("削除")
+
+
+class UpdateFrequency(models.TextChoices):
+    """DCAT-AP's frequency vocabulary (EU Publications Office authority table codes)."""
+
+    UPDATE_CONT = "UPDATE_CONT", _("随時")
+    DAILY = "DAILY", _("毎日")
+    WEEKLY = "WEEKLY", _("毎週")
+    MONTHLY = "MONTHLY", _("毎月")
+    QUARTERLY = "QUARTERLY", _("四半期ごと")
+    ANNUAL = "ANNUAL", _("毎年")
+    IRREG = "IRREG", _("不定期")
+    NEVER = "NEVER", _("更新なし")
+
+
+class Group(models.Model):
+    """A category (分類) of the national catalogue, e.g. 人口・世帯 or 防災・防犯."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(
+        _("URL名"), max_length=100, unique=True, validators=[validate_ckan_name]
+    )
+    title = models.CharField(_("名称"), max_length=200)
+    title_en = models.CharField(_("英語名称"), max_length=200, blank=True)
+    description = models.TextField(_("説明"), blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("分類")
+        verbose_name_plural = _("分類")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Tag(models.Model):
+    """A free keyword (タグ). Japanese of any length up to CKAN's 100 characters; ・ allowed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("タグ"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("タグ")
+        verbose_name_plural = _("タグ")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Dataset(models.Model):
+    """A data set (データセット, CKAN's package), owned by one department (課)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(
+        _("URL名"), max_length=100, unique=True, validators=[validate_ckan_name]
+    )
+    title = models.CharField(_("タイトル"), max_length=300)
+    notes = models.TextField(_("説明"), blank=True)
+    owner_org = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="datasets", verbose_name=_("作成部署")
+    )
+    state = models.CharField(_("状態"), max_length=10, choices=State.choices, default=State.DRAFT)
+    private = models.BooleanField(_("非公開"), default=False)
+    license_id = models.CharField(
+        _("ライセンス"), max_length=40, choices=licence_choices(), default=DEFAULT_LICENCE_ID
+    )
+    author = models.CharField(_("作成者"), max_length=200, blank=True)
+    maintainer = models.CharField(_("問い合わせ先"), max_length=200, blank=True)
+    maintainer_email = models.EmailField(_("問い合わせ先メールアドレス"), blank=True)
+    url = models.URLField(_("関連ページ"), max_length=500, blank=True)
+    version = models.CharField(_("版"), max_length=100, blank=True)
+    update_frequency = models.CharField(
+        _("更新頻度"), max_length=12, choices=UpdateFrequency.choices, blank=True
+    )
+    temporal_start = models.DateField(_("対象期間（開始）"), null=True, blank=True)
+    temporal_end = models.DateField(_("対象期間（終了）"), null=True, blank=True)
+    spatial = models.CharField(_("対象地域"), max_length=200, blank=True)
+    # The 自治体標準オープンデータセット this data set conforms to, by its schema code.
+    conforms_to = models.CharField(_("準拠する標準データセット"), max_length=100, blank=True)
+    tags = models.ManyToManyField(Tag, related_name="datasets", blank=True)
+    groups = models.ManyToManyField(Group, related_name="datasets", blank=True)
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    metadata_created = models.DateTimeField(default=timezone.now)
+    metadata_modified = models.DateTimeField(default=timezone.now, db_index=True)
+    # Normalised title, description, tags, department and resource names (see core.search).
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("データセット")
+        verbose_name_plural = _("データセット")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["state", "private"], name="dataset_state_private")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(temporal_end__isnull=True)
+                | models.Q(temporal_start__isnull=True)
+                | models.Q(temporal_end__gte=models.F("temporal_start")),
+                name="dataset_temporal_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Resource(models.Model):
+    """A file or link of a data set (リソース): a CSV, a PDF, an API address."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="resources")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(_("名称"), max_length=300)
+    description = models.TextField(_("説明"), blank=True)
+    # For uploads, the download address is derived from the id; for links, the address given.
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    url_type = models.CharField(max_length=10, blank=True)  # "upload" or "" as in CKAN
+    format = models.CharField(_("形式"), max_length=20, blank=True)
+    mimetype = models.CharField(max_length=100, blank=True)
+    size = models.BigIntegerField(null=True, blank=True)
+    hash = models.CharField(max_length=80, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    created = models.DateTimeField(default=timezone.now)
+    last_modified = models.DateTimeField(null=True, blank=True)
+    metadata_modified = models.DateTimeField(default=timezone.now)
+    datastore_active = models.BooleanField(default=False)
+    # The uploaded file the public downloads; changes only when staff publish a checked file.
+    published_file = models.ForeignKey(
+        "ResourceFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("リソース")
+        verbose_name_plural = _("リソース")
+        ordering = ["dataset", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CheckStatus(models.TextChoices):
+    QUEUED = "queued", _("確認待ち")
+    CHECKING = "checking", _("確認中")
+    PASSED = "passed", _("問題なし")
+    WARNINGS = "warnings", _("警告あり")
+    FAILED = "failed", _("エラーあり")
+    BLOCKED = "blocked", _("個人情報の確認が必要")
+    UNREADABLE = "unreadable", _("読み込めません")
+
+
+class ResourceFile(models.Model):
+    """One uploaded version of a resource's file, and what checking it found.
+
+    The original is kept as uploaded; a table is also published as UTF-8 with a BOM (so
+    Excel opens it), whatever encoding it came in. Both live under generated names outside
+    every served folder.
+    """
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="files")
+    original_name = models.CharField(_("ファイル名"), max_length=255)
+    original_storage_name = models.CharField(max_length=100, unique=True)
+    published_storage_name = models.CharField(max_length=100, blank=True)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    media_type = models.CharField(max_length=100, blank=True)
+    format = models.CharField(max_length=20, blank=True)
+    encoding = models.CharField(max_length=20, blank=True)
+    had_bom = models.BooleanField(default=False)
+    status = models.CharField(
+        _("確認状況"), max_length=12, choices=CheckStatus.choices, default=CheckStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)  # percent, shown while checking
+    message = models.TextField(blank=True)  # why a file could not be read at all
+    standard_id = models.CharField(max_length=60, blank=True)
+    layout = models.CharField(max_length=10, blank=True)
+    labels = models.JSONField(default=list)
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    issues = models.JSONField(default=list)  # the first errors, as issue dicts
+    warnings = models.JSONField(default=list)
+    personal_data = models.JSONField(default=list)  # findings that block publication
+    personal_data_cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    personal_data_cleared_at = models.DateTimeField(null=True, blank=True)
+    personal_data_clearance_reason = models.TextField(blank=True)
+    stars = models.PositiveSmallIntegerField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("アップロードファイル")
+        verbose_name_plural = _("アップロードファイル")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def publishable(self) -> bool:
+        if self.status in {CheckStatus.PASSED, CheckStatus.WARNINGS}:
+            return True
+        return self.status == CheckStatus.BLOCKED and self.personal_data_cleared_at is not None

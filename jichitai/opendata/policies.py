@@ -1,0 +1,44 @@
+"""Who may see and change data sets.
+
+Published data sets (公開, not private) are for everyone, signed in or not. Drafts and private
+data sets are seen only by staff of the owning department (課); deleted ones by nobody.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from jichitai.accounts.policies import departments_visible_to
+from jichitai.accounts.roles import MANAGE_ALL_STAFF, Role
+from jichitai.opendata.models import Dataset, State
+
+PUBLISHED = Q(state=State.ACTIVE, private=False)
+
+
+def datasets_visible_to(user: Any) -> QuerySet[Dataset]:
+    """Every data set this user may read: the published ones, and their departments' others."""
+    departments = departments_visible_to(user)
+    own = Q(owner_org__in=departments) & ~Q(state=State.DELETED)
+    return Dataset.objects.filter(PUBLISHED | own)
+
+
+def published_datasets() -> QuerySet[Dataset]:
+    return Dataset.objects.filter(PUBLISHED)
+
+
+def can_edit_dataset(user: Any, dataset: Dataset) -> bool:
+    """Staff of the owning department (課) draft, upload to and publish its data sets."""
+    return departments_visible_to(user).filter(pk=dataset.owner_org_id).exists()
+
+
+def can_clear_personal_data(user: Any, dataset: Dataset) -> bool:
+    """Clearing a personal-data block takes an approver (承認者) or the department's
+    administrator: the clerk who uploaded a file does not vouch for it alone."""
+    if not can_edit_dataset(user, dataset):
+        return False
+    if user.has_perm(MANAGE_ALL_STAFF):
+        return True
+    deciders = user.role_departments(Role.APPROVER, Role.DEPARTMENT_ADMIN)
+    return any(unit.pk == dataset.owner_org_id for unit in deciders)

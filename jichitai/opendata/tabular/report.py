@@ -1,0 +1,94 @@
+"""A validation report: what is wrong, where, and why, in Japanese for the staff member.
+
+Error types, row numbers (the header is row 1) and field numbers follow frictionless-py's
+report, so reports can be compared with it and read by tools that know its format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+TYPE_NAMES = {
+    "string": "文字列",
+    "integer": "整数",
+    "number": "数値",
+    "boolean": "真偽値",
+    "date": "日付（YYYY-MM-DD）",
+    "time": "時刻",
+    "datetime": "日時",
+    "year": "西暦年",
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    type: str  # frictionless-py's error type: type-error, constraint-error, unique-error …
+    row_number: int | None = None
+    field_name: str | None = None
+    field_number: int | None = None
+    cell: str | None = None
+    note: str = ""  # the constraint broken, or the type expected
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """What identifies the error when two reports are compared."""
+        return (self.type, self.row_number, self.field_number, self.note)
+
+    @property
+    def message(self) -> str:
+        where = self.field_name or ""
+        if self.type == "type-error":
+            kind = TYPE_NAMES.get(self.note, self.note)
+            return _("「%(field)s」の値「%(cell)s」は%(kind)sとして読めません。") % {
+                "field": where,
+                "cell": self.cell,
+                "kind": kind,
+            }
+        if self.type == "constraint-error":
+            if self.note == "required":
+                return _("「%(field)s」は必須です。") % {"field": where}
+            return _("「%(field)s」の値「%(cell)s」が制約 %(constraint)s を満たしません。") % {
+                "field": where,
+                "cell": self.cell,
+                "constraint": self.note,
+            }
+        if self.type == "unique-error":
+            return _("「%(field)s」の値「%(cell)s」が重複しています。") % {
+                "field": where,
+                "cell": self.cell,
+            }
+        if self.type == "primary-key":
+            return _("主キーが空か、ほかの行と重複しています。")
+        if self.type == "blank-row":
+            return _("空の行です。")
+        if self.type == "missing-cell":
+            return _("列が足りません（「%(field)s」の値がありません）。") % {"field": where}
+        if self.type == "extra-cell":
+            return _("%(number)s列目は見出しにない余分な値です。") % {"number": self.field_number}
+        return self.type
+
+
+# Where in a row each kind of error is reported, so reports read in a stable order.
+PHASES = {
+    "type-error": 0,
+    "constraint-error": 0,
+    "missing-cell": 1,
+    "extra-cell": 2,
+    "unique-error": 3,
+    "blank-row": 4,
+    "primary-key": 5,
+}
+
+
+@dataclass
+class Report:
+    labels: list[str]
+    row_count: int
+    issues: list[Issue] = field(default_factory=list)
+    error_count: int = 0
+
+    @property
+    def valid(self) -> bool:
+        return self.error_count == 0

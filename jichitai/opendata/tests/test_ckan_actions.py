@@ -1,0 +1,259 @@
+"""The CKAN Action API's envelope, errors and read actions, as clients see them over HTTP."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def call(client: Any, action: str, method: str = "get", prefix: str = "/api/3", **data: Any) -> Any:
+    if method == "get":
+        return client.get(f"{prefix}/action/{action}", data)
+    return client.post(
+        f"{prefix}/action/{action}", json.dumps(data), content_type="application/json"
+    )
+
+
+def result(response: Any) -> Any:
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["success"] is True
+    return body["result"]
+
+
+def error(response: Any, status: int, type_name: str) -> dict[str, Any]:
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["success"] is False
+    assert body["error"]["__type"] == type_name
+    return dict(body["error"])
+
+
+class TestEnvelope:
+    def test_success_carries_help_url_and_json_content_type(self, client, catalogue):
+        response = call(client, "package_list")
+        assert response["Content-Type"] == "application/json;charset=utf-8"
+        body = response.json()
+        assert body["help"] == "http://testserver/api/3/action/help_show?name=package_list"
+        assert body["success"] is True
+
+    def test_both_prefixes_and_post_work(self, client, catalogue):
+        names = result(call(client, "package_list"))
+        assert result(call(client, "package_list", prefix="/api")) == names
+        assert result(call(client, "package_list", method="post")) == names
+
+    def test_version_endpoints(self, client, db):
+        assert client.get("/api/").json() == {"version": 1}
+        assert client.get("/api/3/").json() == {"version": 3}
+
+    def test_unknown_action_is_a_bare_json_string(self, client, db):
+        response = call(client, "package_frobnicate")
+        assert response.status_code == 400
+        assert response.json() == "Bad request: Action name not known: package_frobnicate"
+
+    @pytest.mark.parametrize("body", ["{not json", "[1, 2]", '"text"'])
+    def test_malformed_json_bodies_are_refused(self, client, db, body):
+        response = client.post("/api/3/action/package_list", body, content_type="application/json")
+        assert response.status_code == 400
+        assert response.json().startswith("Bad request: JSON Error:")
+
+    def test_old_clients_posting_json_as_a_form_key(self, client, catalogue):
+        response = client.post(
+            "/api/3/action/package_show",
+            json.dumps({"id": "population"}),
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert result(response)["name"] == "population"
+
+    def test_an_unknown_token_is_an_authorization_error(self, client, db):
+        response = client.get("/api/3/action/package_list", HTTP_AUTHORIZATION="jt_nonsense")
+        error(response, 403, "Authorization Error")
+
+    def test_missing_parameter_is_a_validation_error_naming_it(self, client, db):
+        body = error(call(client, "package_show"), 409, "Validation Error")
+        assert body["id"] == ["Missing value"]
+
+    def test_help_show_returns_the_docstring(self, client, db):
+        assert "Japanese" in result(call(client, "help_show", name="package_search"))
+        error(call(client, "help_show", name="nope"), 404, "Not Found Error")
+
+
+class TestPackages:
+    def test_package_list_holds_published_names_in_order(self, client, catalogue):
+        assert result(call(client, "package_list")) == ["evacuation-sites", "population", "toilets"]
+        assert result(call(client, "package_list", limit=1, offset=1)) == ["population"]
+
+    def test_package_show_by_name_or_id(self, client, catalogue):
+        by_name = result(call(client, "package_show", id="population"))
+        by_id = result(call(client, "package_show", id=str(catalogue["population"].pk)))
+        assert by_name == by_id
+        assert by_name["organization"]["name"] == "kazei"
+        assert by_name["num_resources"] == 2
+        assert [r["format"] for r in by_name["resources"]] == ["CSV", "PDF"]
+        assert by_name["license_id"] == "cc-by-4.0"
+        assert by_name["isopen"] is True
+        assert {"key": "temporal_start", "value": "2024-04-01"} in by_name["extras"]
+        # CKAN's timestamps: UTC, no zone.
+        assert by_name["metadata_modified"].count(":") == 2
+        assert not by_name["metadata_modified"].endswith(("Z", "+00:00"))
+
+    @pytest.mark.parametrize("name", ["aed-draft", "internal", "nothing-here"])
+    def test_drafts_and_private_data_sets_are_not_found_by_anyone_else(
+        self, client, catalogue, name
+    ):
+        error(call(client, "package_show", id=name), 404, "Not Found Error")
+
+    def test_resource_show(self, client, catalogue):
+        resource = catalogue["population"].resources.get(format="PDF")
+        shown = result(call(client, "resource_show", id=str(resource.pk)))
+        assert shown["package_id"] == str(catalogue["population"].pk)
+        assert shown["url"] == "https://example.jp/p.pdf"
+        error(call(client, "resource_show", id="not-a-uuid"), 404, "Not Found Error")
+
+    def test_current_package_list_with_resources_newest_first(self, client, catalogue):
+        listed = result(call(client, "current_package_list_with_resources", limit=2))
+        assert [p["name"] for p in listed] == ["toilets", "population"]
+
+
+def search(client: Any, **data: Any) -> dict[str, Any]:
+    return dict(result(call(client, "package_search", **data)))
+
+
+def names(found: dict[str, Any]) -> list[str]:
+    return sorted(package["name"] for package in found["results"])
+
+
+class TestPackageSearch:
+    def test_japanese_substrings_are_found(self, client, catalogue):
+        assert names(search(client, q="避難")) == ["evacuation-sites"]
+        # Katakana and hiragana, full and half width, are the same to a search.
+        assert names(search(client, q="じんこう")) == ["population"]
+        assert names(search(client, q="ﾄｲﾚ")) == ["toilets"]
+        assert names(search(client, q="人口 年齢")) == ["population"]
+
+    def test_default_is_everything_published(self, client, catalogue):
+        found = search(client)
+        assert found["count"] == 3
+        assert found["sort"] == "score desc, metadata_modified desc"
+        assert names(search(client, q="*:*")) == ["evacuation-sites", "population", "toilets"]
+
+    def test_field_queries_the_harvesters_send(self, client, catalogue):
+        assert names(search(client, fq="organization:kazei")) == ["population"]
+        assert names(search(client, fq="organization:kazei OR organization:koseki")) == [
+            "evacuation-sites",
+            "population",
+            "toilets",
+        ]
+        assert names(search(client, fq="-organization:koseki")) == ["population"]
+        assert names(search(client, fq="groups:bosai")) == ["evacuation-sites"]
+        assert names(search(client, fq='tags:"避難・災害"')) == ["evacuation-sites"]
+        assert names(search(client, fq="tags:防災 -groups:bosai")) == ["toilets"]
+        assert names(search(client, fq="res_format:pdf")) == ["population"]
+        assert names(search(client, fq="tags:(人口 OR 避難・災害)")) == [
+            "evacuation-sites",
+            "population",
+        ]
+        assert names(search(client, q="title:人口")) == ["population"]
+
+    def test_metadata_modified_ranges(self, client, catalogue):
+        assert search(client, fq="metadata_modified:[2000-01-01T00:00:00Z TO *]")["count"] == 3
+        assert search(client, fq="metadata_modified:[2999-01-01T00:00:00Z TO *]")["count"] == 0
+        assert search(client, fq="metadata_modified:[* TO NOW]")["count"] == 3
+
+    def test_drafts_and_private_stay_hidden_from_the_public(self, client, catalogue):
+        assert search(client, include_private=True, include_drafts=True)["count"] == 3
+        assert search(client, fq="+state:draft")["count"] == 0
+
+    def test_stable_paging_by_id_covers_everything_once(self, client, catalogue):
+        seen: list[str] = []
+        for start in range(0, 4):
+            page = search(client, sort="id asc", rows=1, start=start)["results"]
+            seen += [package["id"] for package in page]
+        assert seen == sorted(
+            str(catalogue[key].pk) for key in ["shelters", "population", "toilets"]
+        )
+
+    def test_rows_are_capped_at_1000(self, client, catalogue):
+        assert search(client, rows=5000)["count"] == 3
+
+    def test_facets(self, client, catalogue):
+        found = search(
+            client,
+            **{"facet.field": json.dumps(["organization", "tags", "res_format", "license_id"])},
+        )
+        assert found["facets"]["organization"] == {"koseki": 2, "kazei": 1}
+        assert found["facets"]["tags"]["防災"] == 2
+        assert found["facets"]["res_format"] == {"CSV": 2, "PDF": 1}
+        items = found["search_facets"]["organization"]["items"]
+        assert items[0] == {"name": "koseki", "display_name": "戸籍住民課", "count": 2}
+        licence = found["search_facets"]["license_id"]["items"][0]
+        assert licence["display_name"] == "クリエイティブ・コモンズ 表示 4.0 国際"
+        limited = search(client, **{"facet.field": '["tags"]', "facet.limit": 1})
+        assert limited["facets"]["tags"] == {"防災": 2}
+
+    def test_facet_field_repeated_in_the_query_string(self, client, catalogue):
+        response = client.get("/api/3/action/package_search?facet.field=tags&facet.field=groups")
+        assert set(result(response)["facets"]) == {"tags", "groups"}
+
+    @pytest.mark.parametrize(
+        ("data", "status", "type_name", "field"),
+        [
+            ({"rows": "many"}, 409, "Validation Error", "rows"),
+            ({"start": -1}, 409, "Validation Error", "start"),
+            ({"facet.field": "tags"}, 409, "Validation Error", "facet.field"),
+            ({"include_private": "perhaps"}, 409, "Validation Error", "include_private"),
+            ({"fq": "nosuchfield:1"}, 400, "Search Query Error", None),
+            ({"fq": "metadata_modified:[yesterday TO *]"}, 400, "Search Query Error", None),
+            ({"sort": "title sideways"}, 400, "Search Query Error", None),
+            ({"sort": "secret_column asc"}, 400, "Search Query Error", None),
+            ({"q": "(a OR b)"}, 400, "Search Query Error", None),
+            ({"facet.field": '["creator"]'}, 400, "Search Query Error", None),
+        ],
+    )
+    def test_bad_parameters_get_ckan_errors(
+        self, client, catalogue, data, status, type_name, field
+    ):
+        body = error(call(client, "package_search", **data), status, type_name)
+        if field:
+            assert field in body
+        else:
+            assert body["message"].startswith("Search Query is invalid: ")
+
+
+class TestOrganizationsGroupsTagsLicences:
+    def test_organization_list_and_show(self, client, catalogue):
+        listed = result(call(client, "organization_list", all_fields=True, sort="name asc"))
+        assert [(o["name"], o["package_count"]) for o in listed] == [("kazei", 1), ("koseki", 2)]
+        shown = result(call(client, "organization_show", id="koseki", include_datasets=True))
+        assert shown["title"] == "戸籍住民課"
+        assert shown["package_count"] == 2
+        assert sorted(p["name"] for p in shown["packages"]) == ["evacuation-sites", "toilets"]
+        error(call(client, "organization_show", id="nope"), 404, "Not Found Error")
+
+    def test_organization_list_sorted_by_title(self, client, catalogue):
+        # 戸 (U+6238) sorts before 課 (U+8AB2).
+        assert result(call(client, "organization_list")) == ["koseki", "kazei"]
+
+    def test_group_list_and_show(self, client, catalogue):
+        assert result(call(client, "group_list", sort="name asc")) == ["bosai", "jinko"]
+        shown = result(call(client, "group_show", id="bosai"))
+        assert (shown["title"], shown["package_count"]) == ("防災・防犯", 1)
+        error(call(client, "group_list", sort="colour asc"), 409, "Validation Error")
+
+    def test_tag_list_holds_published_tags_only(self, client, catalogue, make_dataset):
+        make_dataset("下書き", state="draft", tags=["秘密のタグ"])
+        assert result(call(client, "tag_list")) == ["人口", "避難・災害", "防災"]
+        assert result(call(client, "tag_list", query="避難")) == ["避難・災害"]
+
+    def test_license_list_and_status(self, client, municipality):
+        licences = {item["id"]: item for item in result(call(client, "license_list"))}
+        assert {"cc-by-4.0", "pdl-1.0", "gov-jp-standard-2.0"} <= set(licences)
+        assert licences["pdl-1.0"]["title"] == "公共データ利用規約（第1.0版）"
+        status = result(call(client, "status_show"))
+        assert status["site_title"] == "東京都大田区オープンデータカタログ"
+        assert status["locale_default"] == "ja"
+        assert result(call(client, "site_read")) is True

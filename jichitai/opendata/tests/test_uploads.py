@@ -1,0 +1,204 @@
+"""Uploading a table: checked in the background, repaired where safe, blocked on personal
+data until cleared by an approver, published as UTF-8 with a BOM — never half-published."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from jichitai.core.errors import DomainError
+from jichitai.governance.models import AuditEvent
+from jichitai.opendata.models import CheckStatus, Dataset, ResourceFile
+from jichitai.opendata.services.catalogue import create_dataset
+from jichitai.opendata.services.uploads import clear_personal_data, publish_file, receive_upload
+from jichitai.opendata.standards import standard_by_id
+from jichitai.opendata.standards.samples import sample_rows
+
+pytestmark = pytest.mark.django_db(transaction=True)
+AED = standard_by_id("aed-locations").legacy  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def resource(departments: dict[str, Any]) -> Any:
+    dataset = create_dataset(
+        departments["koseki"],
+        name="aed",
+        title="AED設置箇所一覧",
+        state="active",
+        resources=[{"name": "AED一覧（CSV）"}],
+    )
+    return dataset.resources.get()
+
+
+@pytest.fixture
+def clerk(verified_staff: Callable[..., Any]) -> Any:
+    return verified_staff("clerk")
+
+
+def aed_csv(rows: int = 5, change: Callable[[list[list[str]]], None] | None = None) -> str:
+    table = [AED.labels, *sample_rows(AED, rows, title="AED")]
+    if change:
+        change(table)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(table)
+    return buffer.getvalue()
+
+
+def stored_bytes(name: str) -> bytes:
+    with default_storage.open(name) as handle:
+        return bytes(handle.read())
+
+
+def upload(user: Any, resource: Any, content: bytes, name: str = "aed.csv") -> ResourceFile:
+    stored = receive_upload(user, resource, SimpleUploadedFile(name, content))
+    stored.refresh_from_db()  # The check ran on commit (immediate task backend in tests).
+    return stored
+
+
+def test_a_valid_cp932_table_passes_and_is_published_as_utf8_with_bom(clerk, resource, client):
+    stored = upload(clerk, resource, aed_csv().encode("cp932"))
+    assert stored.status == CheckStatus.PASSED
+    assert (stored.encoding, stored.standard_id, stored.layout) == (
+        "cp932",
+        "aed-locations",
+        "legacy",
+    )
+    assert stored.row_count == 5 and stored.progress == 100 and stored.stars == 3
+    published = stored_bytes(stored.published_storage_name)
+    assert published.startswith(b"\xef\xbb\xbf")
+    assert (
+        published.decode("utf-8-sig")
+        .splitlines()[0]
+        .startswith("都道府県コード又は市区町村コード,NO")
+    )
+
+    assert (
+        client.get(f"/dataset/{resource.dataset_id}/resource/{resource.pk}/download/").status_code
+        == 404
+    )
+    publish_file(clerk, stored)
+    response = client.get(f"/dataset/{resource.dataset_id}/resource/{resource.pk}/download/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert b"".join(response.streaming_content) == published
+    shown = client.get("/api/3/action/resource_show", {"id": str(resource.pk)}).json()["result"]
+    assert shown["url"].endswith(f"/dataset/{resource.dataset_id}/resource/{resource.pk}/download/")
+    assert (shown["url_type"], shown["format"]) == ("upload", "CSV")
+    assert AuditEvent.objects.filter(action="opendata.file.publish").count() == 1
+
+
+def test_errors_are_reported_by_row_and_column_and_block_publication(clerk, resource):
+    def spoil(table: list[list[str]]) -> None:
+        table[2][AED.labels.index("緯度")] = "35度33分"
+        table[3][AED.labels.index("小児対応設備の有無")] = "あり"
+
+    stored = upload(clerk, resource, aed_csv(change=spoil).encode("utf-8"))
+    assert stored.status == CheckStatus.FAILED
+    assert [(i["type"], i["row_number"], i["field_name"]) for i in stored.issues] == [
+        ("type-error", 3, "緯度"),
+        ("constraint-error", 4, "小児対応設備の有無"),
+    ]
+    assert stored.issues[0]["message"] == "「緯度」の値「35度33分」は数値として読めません。"
+    assert stored.published_storage_name == ""
+    with pytest.raises(DomainError) as refused:
+        publish_file(clerk, stored)
+    assert refused.value.code == "opendata.not_publishable"
+
+
+def test_codes_missing_their_check_digit_are_repaired_with_a_warning(clerk, resource):
+    def drop(table: list[list[str]]) -> None:
+        table[1][0] = "13111"
+
+    stored = upload(clerk, resource, aed_csv(change=drop).encode("utf-8"))
+    assert stored.status == CheckStatus.WARNINGS
+    assert stored.warnings[0]["type"] == "repaired-code"
+    assert (stored.warnings[0]["cell"], stored.warnings[0]["note"]) == ("13111", "131113")
+    published = stored_bytes(stored.published_storage_name).decode("utf-8-sig")
+    assert published.splitlines()[1].startswith("131113,")
+
+
+def test_a_title_line_above_the_header_is_skipped(clerk, resource):
+    content = "大田区 AED設置箇所一覧（サンプル）\r\n\r\n" + aed_csv()
+    stored = upload(clerk, resource, content.encode("utf-8"))
+    assert stored.status == CheckStatus.PASSED and stored.row_count == 5
+
+
+def test_personal_data_blocks_until_an_approver_clears_it(clerk, resource, verified_staff):
+    content = "名称,担当者氏名,備考\r\n区役所,山田 太郎,\r\n図書館,鈴木 花子,123456789018\r\n"
+    stored = upload(clerk, resource, content.encode("utf-8"))
+    assert stored.status == CheckStatus.BLOCKED
+    assert {(f["label"], f["reason"]) for f in stored.personal_data} == {
+        ("担当者氏名", "label"),
+        ("備考", "my_number"),
+    }
+    with pytest.raises(DomainError):
+        publish_file(clerk, stored)
+    with pytest.raises(DomainError) as refused:
+        clear_personal_data(clerk, stored, "公開されている情報です。確認済み。")
+    assert refused.value.code == "opendata.clearance_forbidden"
+    approver = verified_staff("approver")
+    with pytest.raises(DomainError) as short:
+        clear_personal_data(approver, stored, "OK")
+    assert short.value.field == "reason"
+    cleared = clear_personal_data(
+        approver, stored, "職員の氏名は公表済みで、番号は架空のものです。"
+    )
+    publish_file(clerk, cleared)
+    assert AuditEvent.objects.filter(action="opendata.personal_data.clear").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"<!DOCTYPE html><html><script>alert(1)</script></html>", "opendata.markup_refused"),
+        (
+            b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>',
+            "opendata.markup_refused",
+        ),
+        (b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml", "opendata.archive_refused"),
+        (b"\x1f\x8b\x08\x00", "opendata.archive_refused"),
+        (b"", "opendata.empty_file"),
+    ],
+)
+def test_hostile_files_are_refused_by_content_not_name(clerk, resource, content, code):
+    with pytest.raises(DomainError) as refused:
+        receive_upload(clerk, resource, SimpleUploadedFile("data.csv", content))
+    assert refused.value.code == code
+    assert not ResourceFile.objects.exists()
+
+
+def test_oversized_files_are_refused_before_storing(clerk, resource, settings):
+    settings.JICHITAI_OPENDATA_MAX_UPLOAD_BYTES = 100
+    with pytest.raises(DomainError) as refused:
+        receive_upload(clerk, resource, SimpleUploadedFile("big.csv", b"a,b\n" * 100))
+    assert refused.value.code == "opendata.too_large"
+    assert not ResourceFile.objects.exists()
+
+
+def test_undecodable_bytes_make_an_unreadable_file_with_a_reason(clerk, resource):
+    stored = upload(clerk, resource, "名称\n".encode("cp932") + b"\x81\xff\xfe\x85\n")
+    assert stored.status == CheckStatus.UNREADABLE
+    assert "文字コードを判別できません" in stored.message
+
+
+def test_staff_of_another_department_cannot_upload(verified_staff, resource):
+    outsider = verified_staff("clerk", department="kazei")
+    with pytest.raises(DomainError) as refused:
+        receive_upload(outsider, resource, SimpleUploadedFile("a.csv", b"a\n1\n"))
+    assert refused.value.code == "opendata.forbidden"
+
+
+def test_pdfs_are_kept_as_uploaded_and_earn_one_star(clerk, resource, client):
+    stored = upload(clerk, resource, b"%PDF-1.7\n%sample\n", name="report.pdf")
+    assert (stored.status, stored.format, stored.stars) == (CheckStatus.PASSED, "PDF", 1)
+    publish_file(clerk, stored)
+    response = client.get(f"/dataset/{resource.dataset_id}/resource/{resource.pk}/download/")
+    assert response["Content-Type"] == "application/pdf"
+    response.close()
+    assert Dataset.objects.get().metadata_modified >= stored.uploaded_at
