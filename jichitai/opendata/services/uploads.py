@@ -41,18 +41,6 @@ from jichitai.opendata.tabular.table_schema import SchemaError, TableSchema
 from jichitai.opendata.tabular.validator import table_from_rows, validate_table
 
 ISSUES_KEPT = 1000
-# A standard data set's own public contact columns are not personal data.
-PUBLIC_CONTACT_COLUMNS = frozenset(
-    {
-        "電話番号",
-        "内線番号",
-        "連絡先メールアドレス",
-        "連絡先FormURL",
-        "FAX番号",
-        "所在地_連結表記",
-        "住所",
-    }
-)
 
 
 def receive_upload(user: Any, resource: Resource, upload: UploadedFile) -> ResourceFile:
@@ -107,9 +95,14 @@ def _progress(stored: ResourceFile, percent: int) -> None:
 
 
 def check_file(file_id: int) -> ResourceFile:
-    """Check one uploaded file; safe to run again (a re-run redoes the whole check)."""
+    """Check one uploaded file, once: a file already claimed by a check is left alone, so a
+    retried or duplicated task never checks (and publishes a copy of) a file twice."""
+    claimed = ResourceFile.objects.filter(pk=file_id, status=CheckStatus.QUEUED).update(
+        status=CheckStatus.CHECKING, progress=5
+    )
     stored = ResourceFile.objects.select_related("resource__dataset").get(pk=file_id)
-    ResourceFile.objects.filter(pk=file_id).update(status=CheckStatus.CHECKING, progress=5)
+    if not claimed:
+        return stored
     if stored.format != "CSV":
         return _finish(stored, status=CheckStatus.PASSED)
     with default_storage.open(stored.original_storage_name, "rb") as handle:
@@ -170,7 +163,7 @@ def _check_table(
         *japanese_checks.excel_serial_dates(table.frame, labels, date_columns),
         *japanese_checks.formula_cells(table.frame, labels),
     ]
-    public = PUBLIC_CONTACT_COLUMNS if match else frozenset()
+    public = frozenset(match.layout.labels) if match else frozenset()
     findings = find_personal_data(table.frame, labels, public_columns=public)
     _progress(stored, 85)
     stored.labels = labels

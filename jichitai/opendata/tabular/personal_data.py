@@ -5,11 +5,10 @@ role clears it with a reason. What counts:
 
 - any cell holding a 12-digit number with a valid My Number (個人番号) check digit;
 - a column whose label names personal data (氏名, 生年月日, 個人の住所 …);
-- a column, outside the public contact columns of a matched standard data set, whose values
-  mostly look like e-mail addresses or phone numbers.
+- a column whose values mostly look like e-mail addresses or phone numbers.
 
-Facilities' public addresses, phones and mail addresses in a standard data set's own columns
-are expected and not flagged.
+The columns a matched standard data set defines (a facility's public address, telephone,
+mail address, target ages …) are public by definition and only checked for My Numbers.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ PERSONAL_LABEL_WORDS = (
     "自宅",
 )
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-PHONE = r"^0[0-9]{1,4}-?[0-9]{1,4}-?[0-9]{3,4}$"
+PHONE = r"^0[0-9]{1,4}-[0-9]{1,4}-[0-9]{3,4}$|^0[0-9]{9,10}$"
 SHARE = 0.3  # Of non-empty cells, for a column to "look like" e-mail or phone numbers.
 TWELVE_DIGITS = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
 
@@ -76,10 +75,12 @@ def find_personal_data(
                     PersonalDataFinding(number + 1, label, "my_number", index + first_row)
                 )
                 break
+        if label in public_columns:
+            continue
         if any(word in label for word in PERSONAL_LABEL_WORDS):
             findings.append(PersonalDataFinding(number + 1, label, "label", first_row))
             continue
-        if label in public_columns or present.is_empty():
+        if present.is_empty():
             continue
         for reason, pattern in (("email", EMAIL), ("phone", PHONE)):
             looks = present.str.contains(pattern)

@@ -1,0 +1,28 @@
+"""The demo catalogue loads through the real pipeline and is what the portal shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from jichitai.accounts import demo as accounts_demo
+from jichitai.core import demo as core_demo
+from jichitai.opendata import demo
+from jichitai.opendata.models import CheckStatus, Dataset, ResourceFile
+
+
+@pytest.mark.django_db
+def test_demo_catalogue(client) -> None:
+    core_demo.load()
+    accounts_demo.load()
+    demo.load()
+    demo.load()  # Idempotent.
+    assert Dataset.objects.count() >= 30
+    published = ResourceFile.objects.filter(
+        pk__in=Dataset.objects.values("resources__published_file")
+    )
+    assert published.count() == Dataset.objects.count()
+    assert published.filter(encoding="cp932").exists()
+    assert ResourceFile.objects.filter(status=CheckStatus.FAILED).count() == 1
+    assert all("サンプル" in dataset.title for dataset in Dataset.objects.all())
+    found = client.get("/api/3/action/package_search", {"q": "避難"}).json()["result"]
+    assert [package["name"] for package in found["results"]] == ["evacuation-sites"]
