@@ -178,7 +178,9 @@ JICHITAI_SIGN_IN_FAILURES_PER_IP = env.int("JICHITAI_SIGN_IN_FAILURES_PER_IP", d
 JICHITAI_TRUSTED_PROXY_COUNT = env.int("JICHITAI_TRUSTED_PROXY_COUNT", default=0)
 
 # Identity providers (本人確認サービス, OpenID Connect) by key: issuer, client_id, client_secret,
-# scope, the identity level they give, name_ja/name_en. JSON in JICHITAI_OIDC_PROVIDERS.
+# scope, the identity level they give, name_ja/name_en, and optionally
+# "token_endpoint_auth_method": "private_key_jwt" with "private_key_file" (a PEM path) instead of
+# a secret. JSON in JICHITAI_OIDC_PROVIDERS.
 # Locally the default is the sample provider (`manage.py run_sample_oidc_provider`), a
 # development tool that asserts anybody's identity; production has none unless configured,
 # and only over HTTPS.

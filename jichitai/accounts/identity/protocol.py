@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import requests
 from authlib.common.security import generate_token
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
+from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from django.conf import settings
 from django.utils.translation import gettext as _
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, RSAKey
 
 from jichitai.accounts.identity.providers import Provider, fetch_json, unavailable
 from jichitai.core.errors import DomainError
@@ -55,7 +57,7 @@ def exchange_code(
 ) -> str:
     """Trade the authorization code for tokens at the token endpoint; return the ID token."""
     try:
-        with _client(provider, redirect_uri) as client:
+        with _client(provider, redirect_uri, metadata["token_endpoint"]) as client:
             token = client.fetch_token(
                 metadata["token_endpoint"],
                 code=code,
@@ -101,14 +103,29 @@ def verified_claims(
     return claims
 
 
-def _client(provider: Provider, redirect_uri: str) -> OAuth2Session:
-    return OAuth2Session(
+def _client(provider: Provider, redirect_uri: str, token_endpoint: str = "") -> OAuth2Session:
+    if provider.auth_method != "private_key_jwt":
+        return OAuth2Session(
+            provider.client_id,
+            provider.client_secret,
+            scope=provider.scope,
+            redirect_uri=redirect_uri,
+            code_challenge_method="S256",
+        )
+    # The private key never leaves this server: the token endpoint gets a short JWT it signed.
+    key = RSAKey.import_key(Path(provider.private_key_file).read_bytes())
+    client = OAuth2Session(
         provider.client_id,
-        provider.client_secret,
+        key,
         scope=provider.scope,
         redirect_uri=redirect_uri,
         code_challenge_method="S256",
+        token_endpoint_auth_method="private_key_jwt",  # noqa: S106  (a method name)
     )
+    client.register_client_auth_method(
+        PrivateKeyJWT(token_endpoint, headers={"kid": key.thumbprint()})
+    )
+    return client
 
 
 def _invalid() -> DomainError:

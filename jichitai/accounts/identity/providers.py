@@ -32,6 +32,10 @@ class Provider:
     level: str
     name_ja: str
     name_en: str
+    # "client_secret_basic", or "private_key_jwt" (the client signs a JWT with the private key
+    # in private_key_file, as the デジタル認証アプリ requires).
+    auth_method: str = "client_secret_basic"
+    private_key_file: str = ""
 
     @property
     def name(self) -> str:
@@ -70,6 +74,8 @@ def _provider(key: str, entry: dict[str, Any]) -> Provider:
         level=str(entry.get("level", "verified")),
         name_ja=str(entry.get("name_ja", key)),
         name_en=str(entry.get("name_en", "")),
+        auth_method=str(entry.get("token_endpoint_auth_method", "client_secret_basic")),
+        private_key_file=str(entry.get("private_key_file", "")),
     )
 
 

@@ -28,10 +28,12 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
 StartResponse = Callable[..., Any]
 CODE_SECONDS = 60
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 TOKEN_SECONDS = 300
 # Redirect addresses must be on this machine: the sample never sends a code anywhere else.
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "testserver"}
@@ -63,9 +65,12 @@ class SampleProvider:
     # Tests set this to make the provider misbehave in one way: "expired", "wrong_audience",
     # "wrong_nonce", "wrong_issuer", "bad_signature".
     tamper: str = ""
+    # With a client public key, the client authenticates by private_key_jwt, not its secret.
+    client_public_key: RSAKey | None = None
     key: RSAKey = field(init=False)
     _codes: dict[str, _Grant] = field(init=False, default_factory=dict)
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
+    _assertion_ids: set[str] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self.issuer = self.issuer.rstrip("/")
@@ -98,7 +103,11 @@ class SampleProvider:
             "subject_types_supported": ["pairwise"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "code_challenge_methods_supported": ["S256"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "token_endpoint_auth_methods_supported": (
+                ["private_key_jwt"]
+                if self.client_public_key
+                else ["client_secret_basic", "client_secret_post"]
+            ),
             "scopes_supported": ["openid", "profile"],
             "claims_supported": ["sub", "name", "birthdate"],
         }
@@ -174,9 +183,9 @@ class SampleProvider:
     def _token(
         self, start_response: StartResponse, environ: dict[str, Any], params: dict[str, str]
     ) -> list[bytes]:
-        client_id, secret = _client_credentials(environ, params)
-        if client_id != self.client_id or not secrets.compare_digest(secret, self.client_secret):
+        if not self._client_authenticated(environ, params):
             return _json(start_response, {"error": "invalid_client"}, "401 Unauthorized")
+        client_id = self.client_id
         with self._lock:
             # Popped before any check: a code is good for one attempt only.
             grant = self._codes.pop(params.get("code", ""), None)
@@ -198,6 +207,34 @@ class SampleProvider:
                 "id_token": self.id_token(grant),
             },
         )
+
+    def _client_authenticated(self, environ: dict[str, Any], params: dict[str, str]) -> bool:
+        if self.client_public_key is None:
+            client_id, secret = _client_credentials(environ, params)
+            return client_id == self.client_id and secrets.compare_digest(
+                secret, self.client_secret
+            )
+        if params.get("client_assertion_type") != ASSERTION_TYPE:
+            return False
+        try:
+            token = jwt.decode(
+                params.get("client_assertion", ""), self.client_public_key, algorithms=["RS256"]
+            )
+            jwt.JWTClaimsRegistry(
+                iss={"essential": True, "value": self.client_id},
+                sub={"essential": True, "value": self.client_id},
+                aud={"essential": True, "value": self.issuer + "/token"},
+                exp={"essential": True},
+                jti={"essential": True},
+            ).validate(token.claims)
+        except (JoseError, ValueError):
+            return False
+        with self._lock:
+            # An assertion is good once (RFC 7523 section 3, "jti").
+            if token.claims["jti"] in self._assertion_ids:
+                return False
+            self._assertion_ids.add(token.claims["jti"])
+        return True
 
     def id_token(self, grant: _Grant) -> str:
         now = int(time.time())

@@ -229,3 +229,29 @@ def test_the_provider_checks_pkce_and_client(oidc_provider) -> None:
         timeout=5,
     )
     assert token.status_code == 401
+
+
+def test_private_key_jwt_client_authentication(
+    client, resident, oidc_provider, settings, tmp_path
+) -> None:
+    # The デジタル認証アプリ authenticates clients by a JWT signed with the client's private key.
+    from joserfc.jwk import RSAKey
+
+    client_key = RSAKey.generate_key(2048)
+    pem = tmp_path / "client.pem"
+    pem.write_bytes(client_key.as_pem(private=True))
+    oidc_provider.client_public_key = RSAKey.import_key(client_key.as_dict(private=False))
+    settings.JICHITAI_OIDC_PROVIDERS = {
+        "sample": {
+            **settings.JICHITAI_OIDC_PROVIDERS["sample"],
+            "client_secret": "",
+            "token_endpoint_auth_method": "private_key_jwt",
+            "private_key_file": str(pem),
+        }
+    }
+    assert _verify(client).status_code == 302
+    assert IdentityVerification.objects.count() == 1
+    # A client holding some other key is refused by the provider; nothing is stored.
+    pem.write_bytes(RSAKey.generate_key(2048).as_pem(private=True))
+    assert _verify(client).status_code == 400
+    assert IdentityVerification.objects.count() == 1
