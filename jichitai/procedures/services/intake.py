@@ -333,6 +333,7 @@ def file_application(
     # (caught in application_after_conflict), which also holds under concurrency.
     key = dedupe.dedupe_key(document, locked.pk, answers, user.pk)
     submitted_at = timezone.now()
+    level = identity_level_of(user)
     application = Application.objects.create(
         receipt_number=_unused_receipt_number(),
         procedure=locked,
@@ -340,7 +341,12 @@ def file_application(
         applicant=user,
         answers=answers,
         language=get_language() or "ja",
-        identity_level=identity_level_of(user),
+        identity_level=level,
+        identity_verification=(
+            identity_selectors.current_verification(user)
+            if level == IdentityLevel.VERIFIED
+            else None
+        ),
         submitted_at=submitted_at,
         due_date=(
             add_business_days(timezone.localdate(submitted_at), locked.standard_processing_days)

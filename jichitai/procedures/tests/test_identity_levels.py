@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from jichitai.accounts.models import IdentityVerification
 from jichitai.accounts.tests.oidc import approve_at_provider, local_path
+from jichitai.governance.models import AuditEvent
 from jichitai.procedures.models import Application, ApplicationDraft
 from jichitai.procedures.tests.test_api_applications import ANSWERS, FORM, bearer, post
 from jichitai.procedures.tests.test_apply_views import _answer_dog, _url
@@ -57,6 +58,11 @@ def test_a_verified_procedure_needs_a_verification_then_stores_the_level(
     signed_in(client, make_staff("clerk", department="koseki"))
     page = client.get(f"/staff/applications/{application.receipt_number}/").content.decode()
     assert "マイナンバーカードによる本人確認" in page
+    # With what the provider verified, for comparing with the answers; the view is audited.
+    assert application.identity_verification.claims["name"] == "大田 花子"
+    assert "大田 花子（生年月日 1985-04-01）" in page
+    access = AuditEvent.objects.filter(action="personal_data.view").latest("pk")
+    assert "identity_verification.claims" in access.fields
 
 
 def test_an_expired_verification_stops_submission(resident_client, dog, oidc_provider) -> None:
@@ -78,6 +84,10 @@ def test_an_expired_verification_stops_submission(resident_client, dog, oidc_pro
     assert client.post(_url(dog))["Location"] == _url(dog, "check")
     done = client.post(_url(dog, "check"), {"submission_token": token, "declaration": "yes"})
     assert done.status_code == 302 and Application.objects.get().identity_level == "verified"
+    # The evidence is the verification current at submission, not the expired one.
+    assert Application.objects.get().identity_verification == IdentityVerification.objects.latest(
+        "verified_at"
+    )
 
 
 def test_procedures_without_verification_work_without_it(resident_client, dog) -> None:
@@ -89,6 +99,7 @@ def test_procedures_without_verification_work_without_it(resident_client, dog) -
     token = ApplicationDraft.objects.get().submission_token
     client.post(_url(dog, "check"), {"submission_token": token, "declaration": "yes"})
     assert Application.objects.get().identity_level == "account"
+    assert Application.objects.get().identity_verification is None
 
 
 @pytest.fixture
