@@ -38,12 +38,16 @@ def provider_process():
     )
     issuer = f"http://127.0.0.1:{port}"
     try:
-        for _attempt in range(100):
+        # Starting Django and making a 2048-bit key takes a while on a busy machine.
+        deadline = time.monotonic() + 90
+        while True:
             try:
-                requests.get(issuer + "/.well-known/openid-configuration", timeout=1)
+                requests.get(issuer + "/.well-known/openid-configuration", timeout=5)
                 break
             except requests.ConnectionError:
-                time.sleep(0.1)
+                assert process.poll() is None, "the provider process ended"
+                assert time.monotonic() < deadline, "the provider did not start"
+                time.sleep(0.2)
         yield issuer
     finally:
         process.terminate()
