@@ -84,6 +84,18 @@ def test_verify_and_apply_with_javascript(page: Page, make_user, verified_proced
     _journey(page, make_user("resident"), verified_procedure, javascript=True)
 
 
+def test_a_failed_verification_explains_and_offers_to_retry(
+    page: Page, make_user, verified_procedure
+) -> None:
+    submit_sign_in(page, make_user("resident").email, TEST_PASSWORD)
+    page.goto("/accounts/identity/callback/?state=forged&code=forged")
+    expect(page.get_by_role("heading", level=1)).to_have_text("本人確認ができませんでした")
+    expect(page.locator("main")).to_contain_text("最初からやり直してください")
+    assert axe_violations(page) == []
+    _press(page, "link", "もう一度本人確認をする")
+    expect(page.get_by_role("heading", level=1)).to_have_text("本人確認")
+
+
 def test_verify_and_apply_without_javascript(
     page_without_js: Page, make_user, verified_procedure
 ) -> None:
