@@ -63,6 +63,7 @@ def test_the_whole_flow_links_and_verifies(client, resident, oidc_provider) -> N
     assert selectors.verified_level(resident) == "verified"
     assert AuditEvent.objects.filter(action="identity.verify", outcome="success").count() == 1
     assert "本人確認は済んでいます" in client.get("/accounts/identity/").content.decode()
+    assert "本人確認は済んでいます" in client.get("/mypage/").content.decode()
 
     # Verifying again later reuses the link and records a new verification.
     _verify(client)
@@ -76,6 +77,8 @@ def test_verification_expires(client, resident, oidc_provider) -> None:
         expires_at=timezone.now() - dt.timedelta(seconds=1),
     )
     assert selectors.verified_level(resident) == ""
+    my_page = client.get("/mypage/").content.decode()
+    assert "マイナンバーカードで本人確認をする" in my_page and "済んでいます" not in my_page
 
 
 def _nothing_changed() -> None:
