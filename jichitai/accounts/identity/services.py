@@ -46,7 +46,7 @@ def begin_verification(
     Raises `identity.not_resident` for staff or anonymous users, `identity.unknown_provider`,
     and `identity.provider_unavailable` when the provider cannot be reached.
     """
-    _check_resident(user)
+    check_resident(user)
     provider = get_provider(provider_key)
     metadata = discover(provider)
     request = protocol.authorization_request(provider, metadata, redirect_uri)
@@ -72,7 +72,7 @@ def complete_verification(
     (code refused, ID token not valid), `identity.subject_taken` (the person is linked to
     another account), `identity.provider_unavailable`. Nothing is stored on failure.
     """
-    _check_resident(user)
+    check_resident(user)
     pending = session.pop(PENDING_KEY, None)
     if (
         not isinstance(pending, dict)
@@ -143,7 +143,8 @@ def _record(
     return verification
 
 
-def _check_resident(user: Any) -> None:
+def check_resident(user: Any) -> None:
+    """Raise `identity.not_resident` unless `user` is a signed-in resident."""
     if not getattr(user, "is_authenticated", False) or not user.is_resident:
         raise DomainError(
             "identity.not_resident",

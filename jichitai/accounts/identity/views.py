@@ -50,6 +50,10 @@ def verify(request: HttpRequest) -> HttpResponse:
     """Explain the verification and offer the providers that give a verified identity."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    try:
+        services.check_resident(request.user)
+    except DomainError as error:
+        return _failed(request, error, reverse("core:home"))
     choices = providers.providers_for(VERIFIED)
     response = render(
         request,

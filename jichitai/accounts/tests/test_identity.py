@@ -202,6 +202,7 @@ def test_staff_and_anonymous_cannot_verify(client, make_staff, signed_in, oidc_p
     assert client.get("/accounts/identity/")["Location"].startswith("/accounts/sign-in/")
     assert client.post("/accounts/identity/begin/", {"provider": "sample"}).status_code == 302
     signed_in(client, make_staff("clerk"))
+    assert client.get("/accounts/identity/").status_code == 400
     response = client.post("/accounts/identity/begin/", {"provider": "sample"})
     assert response.status_code == 400
     _nothing_changed()
