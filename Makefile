@@ -7,6 +7,8 @@ UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 PY := .venv/bin/python
 PORT ?= 8000
+# The sample identity provider (development only) that `make run` starts beside the site.
+OIDC_PORT ?= 8001
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
@@ -44,6 +46,7 @@ browser-deps:
 
 # Links in mail point at the port being served, unless told otherwise.
 run: export JICHITAI_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
+run: export JICHITAI_SAMPLE_OIDC_URL ?= http://127.0.0.1:$(OIDC_PORT)
 run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo_data
@@ -51,6 +54,7 @@ run: setup
 	@$(PY) manage.py demo_accounts
 	@trap 'kill 0' EXIT; \
 	$(PY) manage.py db_worker & \
+	$(PY) manage.py run_sample_oidc_provider --port $(OIDC_PORT) & \
 	.venv/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
 	  --access-logfile /dev/null --error-logfile -
 

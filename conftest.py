@@ -211,3 +211,13 @@ def catalogue(departments: dict[str, OrgUnit]) -> dict[str, Any]:
 def _media_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
     """Uploaded files from tests never land in var/media."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def oidc_provider(settings: Any) -> Iterator[Any]:
+    """The sample OpenID Connect provider on a real loopback port, configured as "sample"."""
+    from jichitai.accounts.tests.oidc import provider_setting, running_sample_provider
+
+    with running_sample_provider() as provider:
+        settings.JICHITAI_OIDC_PROVIDERS = provider_setting(provider)
+        yield provider

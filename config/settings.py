@@ -178,6 +178,40 @@ JICHITAI_SIGN_IN_FAILURES_PER_IP = env.int("JICHITAI_SIGN_IN_FAILURES_PER_IP", d
 # Behind a reverse proxy, the number of proxies whose X-Forwarded-For entries are trusted.
 JICHITAI_TRUSTED_PROXY_COUNT = env.int("JICHITAI_TRUSTED_PROXY_COUNT", default=0)
 
+# Identity providers (本人確認サービス, OpenID Connect) by key: issuer, client_id, client_secret,
+# scope, the identity level they give, name_ja/name_en, and optionally
+# "token_endpoint_auth_method": "private_key_jwt" with "private_key_file" (a PEM path) instead of
+# a secret. JSON in JICHITAI_OIDC_PROVIDERS.
+# Locally the default is the sample provider (`manage.py run_sample_oidc_provider`), a
+# development tool that asserts anybody's identity; production has none unless configured,
+# and only over HTTPS.
+JICHITAI_SAMPLE_OIDC_URL = env.str("JICHITAI_SAMPLE_OIDC_URL", default="http://127.0.0.1:8001")
+JICHITAI_OIDC_PROVIDERS: dict = env.json(
+    "JICHITAI_OIDC_PROVIDERS",
+    default={}
+    if PRODUCTION
+    else {
+        "sample": {
+            "issuer": JICHITAI_SAMPLE_OIDC_URL,
+            "client_id": "jichitai-local",
+            "client_secret": "local-development-only",
+            "scope": "openid profile",
+            "level": "verified",
+            "name_ja": "開発用の本人確認サービス（見本）",
+            "name_en": "Sample identity provider (development only)",
+        }
+    },
+)
+if PRODUCTION and any(
+    not str(p.get("issuer", "")).startswith("https://") for p in JICHITAI_OIDC_PROVIDERS.values()
+):
+    raise ImproperlyConfigured("Identity providers must be reached over HTTPS in production.")
+# How long a verification counts for applying, and how long to wait for a provider.
+JICHITAI_IDENTITY_VERIFICATION_SECONDS = env.int(
+    "JICHITAI_IDENTITY_VERIFICATION_SECONDS", default=60 * 60
+)
+JICHITAI_OIDC_TIMEOUT = env.int("JICHITAI_OIDC_TIMEOUT", default=5)
+
 # Security headers (ASVS 3.4). Those that only make sense over HTTPS are production-only.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

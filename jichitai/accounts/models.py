@@ -207,3 +207,59 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class IdentityLink(models.Model):
+    """An account's link to a person at an external identity provider (外部の本人確認サービス).
+
+    One provider subject belongs to one account: a person verified once cannot be reused to
+    vouch for somebody else's account. Only the issuer and its opaque subject are stored.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identity_links")
+    issuer = models.CharField(_("発行者"), max_length=255)
+    subject = models.CharField(_("識別子"), max_length=255)
+    linked_at = models.DateTimeField(_("連携日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("本人確認サービスとの連携")
+        verbose_name_plural = _("本人確認サービスとの連携")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="identitylink_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"
+
+
+class IdentityVerification(models.Model):
+    """One successful identity verification (本人確認) through a provider; valid until expires_at.
+
+    Personal fields: claims (name and date of birth as the provider asserted them, ordinary
+    personal information). The individual number (マイナンバー) is never requested nor kept.
+    """
+
+    PERSONAL_FIELDS: ClassVar[dict[str, str]] = {"claims": "ordinary"}
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identity_verifications")
+    link = models.ForeignKey(IdentityLink, on_delete=models.CASCADE, related_name="verifications")
+    provider = models.CharField(_("本人確認サービス"), max_length=40)
+    level = models.CharField(_("本人確認の水準"), max_length=10)
+    verified_at = models.DateTimeField(_("確認日時"), default=timezone.now)
+    expires_at = models.DateTimeField(_("有効期限"))
+    claims = models.JSONField(_("確認された情報"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("本人確認の記録")
+        verbose_name_plural = _("本人確認の記録")
+        ordering = ["-verified_at"]
+        indexes = [models.Index(fields=["user", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("verified_at")),
+                name="identityverification_expires_after_verified",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.level} {self.verified_at:%Y-%m-%dT%H:%M}"

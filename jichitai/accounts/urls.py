@@ -1,6 +1,7 @@
 from django.urls import path
 
 from jichitai.accounts import views
+from jichitai.accounts.identity import views as identity_views
 
 app_name = "accounts"
 
@@ -22,6 +23,9 @@ urlpatterns = [
     path("accounts/sign-in/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("accounts/sign-out/", views.sign_out, name="logout"),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    path("accounts/identity/", identity_views.verify, name="identity_verify"),
+    path("accounts/identity/begin/", identity_views.begin, name="identity_begin"),
+    path("accounts/identity/callback/", identity_views.callback, name="identity_callback"),
     path("mypage/", views.my_page, name="my_page"),
     path("account/tokens/", views.tokens, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),

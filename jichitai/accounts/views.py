@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.i18n import set_language as django_set_language
 
 from jichitai.accounts import api_tokens, forms, policies, resume, services
+from jichitai.accounts.identity import selectors as identity_selectors
 from jichitai.accounts.models import StaffRole, User
 from jichitai.core.errors import DomainError
 from jichitai.governance.services import record_personal_data_access
@@ -110,7 +111,11 @@ def my_page(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not policies.is_signed_in_resident(request.user):
         raise PermissionDenied
-    return render(request, "accounts/my_page.html")
+    return render(
+        request,
+        "accounts/my_page.html",
+        {"identity_verification": identity_selectors.current_verification(request.user)},
+    )
 
 
 # --- Personal API tokens --------------------------------------------------------------------

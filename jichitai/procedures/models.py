@@ -221,6 +221,16 @@ class Application(models.Model):
     identity_level = models.CharField(
         _("本人確認の水準"), max_length=10, choices=IdentityLevel.choices
     )
+    # The identity verification (本人確認) current when a verified-level application was made:
+    # its evidence for staff. Kept while an application points at it.
+    identity_verification = models.ForeignKey(
+        "accounts.IdentityVerification",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     submitted_at = models.DateTimeField(_("申請日時"), default=timezone.now)
     due_date = models.DateField(_("処理期限"), null=True, blank=True)
     # The token on the page the resident submitted: the same token never makes two applications.

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from jichitai.accounts.identity import selectors as identity_selectors
 from jichitai.core.errors import DomainError
 from jichitai.core.japanese.calendar import add_business_days
 from jichitai.core.mail import send_templated_email
@@ -76,10 +77,12 @@ def publish_form(
 
 
 def identity_level_of(user: Any) -> str:
-    """How sure we are of who this user is. Verified identity (My Number card through OpenID
-    Connect) arrives with the identity-provider integration; until then a resident with a
-    confirmed address has the account level."""
+    """How sure we are of who this user is: verified while an identity verification through a
+    provider (My Number card, OpenID Connect) is current; account for a resident with a
+    confirmed address; none otherwise."""
     if getattr(user, "is_authenticated", False) and user.is_resident and user.email_verified_at:
+        if identity_selectors.verified_level(user) == IdentityLevel.VERIFIED:
+            return IdentityLevel.VERIFIED
         return IdentityLevel.ACCOUNT
     return IdentityLevel.NONE
 
@@ -100,7 +103,8 @@ def check_intake_open(procedure: Procedure, user: Any) -> None:
     if _LEVEL_ORDER.index(identity_level_of(user)) < _LEVEL_ORDER.index(procedure.identity_level):
         if procedure.identity_level == IdentityLevel.VERIFIED:
             message = _(
-                "この手続きにはマイナンバーカードによる本人確認が必要です。オンラインでの本人確認は準備中です。"
+                "この手続きにはマイナンバーカードによる本人確認が必要です。"
+                "本人確認をしてから申請してください。"
             )
         else:
             message = _("この手続きを申請するには、サインインしてください。")
@@ -329,6 +333,7 @@ def file_application(
     # (caught in application_after_conflict), which also holds under concurrency.
     key = dedupe.dedupe_key(document, locked.pk, answers, user.pk)
     submitted_at = timezone.now()
+    level = identity_level_of(user)
     application = Application.objects.create(
         receipt_number=_unused_receipt_number(),
         procedure=locked,
@@ -336,7 +341,12 @@ def file_application(
         applicant=user,
         answers=answers,
         language=get_language() or "ja",
-        identity_level=identity_level_of(user),
+        identity_level=level,
+        identity_verification=(
+            identity_selectors.current_verification(user)
+            if level == IdentityLevel.VERIFIED
+            else None
+        ),
         submitted_at=submitted_at,
         due_date=(
             add_business_days(timezone.localdate(submitted_at), locked.standard_processing_days)

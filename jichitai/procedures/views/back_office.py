@@ -81,7 +81,7 @@ def _filtered(applications, data: dict, today: dt.date):  # type: ignore[no-unty
 def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
     found: Application = get_object_or_404(
         policies.applications_visible_to_staff(request.user).select_related(
-            "procedure", "applicant"
+            "procedure", "applicant", "identity_verification"
         ),
         receipt_number=normalise(receipt_number),
     )
@@ -95,7 +95,8 @@ def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
         actor=request.user,
         target=found,
         subject_id=found.applicant_id,
-        fields=sorted(found.answers),
+        fields=sorted(found.answers)
+        + (["identity_verification.claims"] if found.identity_verification_id else []),
         purpose="application.review",
     )
     return render(
