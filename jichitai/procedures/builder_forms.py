@@ -99,6 +99,9 @@ class ProcedureForm(forms.ModelForm):
         if self.instance.pk:
             # The address residents have bookmarked stays the same.
             del self.fields["slug"]
+        else:
+            # A new procedure is listed once its form is published (or from its details later).
+            del self.fields["is_published"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

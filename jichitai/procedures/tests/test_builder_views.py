@@ -320,3 +320,33 @@ def test_publish_and_unpublish_from_the_page(admin_client, procedure) -> None:
     procedure.refresh_from_db()
     assert procedure.live_form is None
     assert AuditEvent.objects.filter(action__in=["form.publish", "form.unpublish"]).count() == 2
+
+
+def test_list_query_count_is_flat(admin_client, departments, django_assert_num_queries) -> None:
+    def make(number: int) -> None:
+        procedure = builder.create_procedure(
+            actor=None,
+            slug=f"p{number}",
+            department=departments["koseki"],
+            title_ja=f"手続き{number}",
+            summary_ja="概要",
+            channel="online",
+        )
+        draft = builder.draft_of(procedure)
+        draft = builder.import_document(
+            procedure, draft, draft.revision, json.dumps(FORMS["inu-toroku"]), actor=None
+        )
+        builder.publish(procedure, draft, draft.revision, actor=None)
+
+    make(1)
+    admin_client.get(url(""))  # warm the session and the municipality
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        assert admin_client.get(url("")).status_code == 200
+    for number in range(2, 6):
+        make(number)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = admin_client.get(url(""))
+    assert response.content.decode().count("第1版") == 5

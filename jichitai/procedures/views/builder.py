@@ -105,7 +105,7 @@ def procedure_new(request: HttpRequest) -> HttpResponse:
     departments = _departments(request)
     form = ProcedureForm(request.POST or None, departments=departments)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.fields if name != "is_published"}
+        fields = {name: form.cleaned_data[name] for name in form.fields}
         procedure = builder.create_procedure(actor=request.user, **fields)
         messages.success(request, _("手続きを作成しました。続けて様式を作成してください。"))
         return redirect(_overview_url(procedure))
