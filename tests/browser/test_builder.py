@@ -95,6 +95,7 @@ def build_procedure(page: Page, admin: Any) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("子どもの健診の申込み")
     keys.accessible("form overview (empty)")
     keys.press(page.get_by_role("link", name="ページ1", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text("ページ：ページ1")
     keys.accessible("page")
     keys.press(page.get_by_role("link", name="質問を追加する"))
 
@@ -145,6 +146,15 @@ def build_procedure(page: Page, admin: Any) -> None:
     keys.press(page.get_by_role("button", name="この下書きを公開する"))
     expect(page.get_by_text("様式を第1版として公開しました。")).to_be_visible()
     keys.accessible("published")
+    keys.press(page.get_by_role("link", name="手続きの情報"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("手続きの情報")
+    keys.accessible("procedure details")
+    keys.press(page.get_by_role("link", name="JSONを読み込む"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("JSONを読み込む")
+    keys.type(page.get_by_label("またはJSONを貼り付け"), '{"title": {"ja": 1}, "pages": "x"}')
+    keys.press(page.get_by_role("button", name="読み込む"))
+    expect(page.locator(".error-summary")).to_contain_text("文字列で指定してください。")
+    keys.accessible("import with errors")
 
 
 def apply_as_resident(page: Page, resident: Any) -> str:

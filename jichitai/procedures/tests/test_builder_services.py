@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from jichitai.core.errors import DomainError
 from jichitai.governance.models import AuditEvent
@@ -267,3 +269,29 @@ def test_publishing_an_unfinished_draft_is_refused(procedure, admin) -> None:
         builder.publish(procedure, draft, draft.revision, actor=admin)
     procedure.refresh_from_db()
     assert procedure.live_form is None and not FormVersion.objects.exists()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["title", "pages", "id", "questions", "type", "label", "ja", "x"]),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=30,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(value=json_values)
+def test_any_json_is_imported_or_refused_with_a_domain_error(procedure, admin, value) -> None:
+    draft = builder.draft_of(procedure)
+    try:
+        builder.import_document(procedure, draft, draft.revision, json.dumps(value), actor=admin)
+    except DomainError as refused:
+        assert refused.code.startswith("builder.")
