@@ -350,3 +350,52 @@ def test_list_query_count_is_flat(admin_client, departments, django_assert_num_q
     with django_assert_num_queries(len(one.captured_queries)):
         response = admin_client.get(url(""))
     assert response.content.decode().count("第1版") == 5
+
+
+def test_a_stored_draft_that_breaks_the_rules_is_shown_not_a_500(admin_client, procedure) -> None:
+    draft = builder.draft_of(procedure)
+    draft.document["pages"][0]["questions"] = [
+        {"id": "born", "type": "date", "label": {"ja": "生年月日"}, "min_date": "2026-02-30"}
+    ]
+    draft.save()
+    for name, args in [("_form", ()), ("_page", ("page1",)), ("_preview", ())]:
+        response = admin_client.get(url(name, procedure.slug, *args))
+        assert response.status_code == 409, name
+        assert "存在しない日付です" in response.content.decode()
+    assert admin_client.get(url("_export", procedure.slug)).status_code == 200
+    fixed = json.dumps(FORMS["inu-toroku"])
+    response = admin_client.post(
+        url("_import", procedure.slug), {"revision": draft.revision, "text": fixed}
+    )
+    assert response.status_code == 302
+    assert admin_client.get(url("_form", procedure.slug)).status_code == 200
+
+
+def test_edit_the_procedure_details(admin_client, procedure, departments) -> None:
+    response = admin_client.get(url("_details", procedure.slug))
+    assert response.status_code == 200 and 'name="slug"' not in response.content.decode()
+    data = {
+        "department": departments["koseki"].pk,
+        "title_ja": "犬の登録（新）",
+        "summary_ja": "犬を飼い始めたとき",
+        "fee_yen": 3000,
+        "standard_processing_days": 5,
+        "channel": "online",
+        "applicant": "resident",
+        "identity_level": "account",
+        "capacity": 100,
+        "opens_at": "2026-04-01T09:00",
+        "closes_at": "2027-03-31T17:00",
+    }
+    response = admin_client.post(url("_details", procedure.slug), data)
+    assert response.status_code == 302
+    procedure.refresh_from_db()
+    assert procedure.title_ja == "犬の登録（新）" and procedure.capacity == 100
+    assert procedure.fee_yen == 3000 and procedure.closes_at.year == 2027
+    assert AuditEvent.objects.filter(action="procedure.update").exists()
+    response = admin_client.post(
+        url("_details", procedure.slug), {**data, "department": departments["kazei"].pk}
+    )
+    assert response.status_code == 400
+    procedure.refresh_from_db()
+    assert procedure.department == departments["koseki"]

@@ -6,6 +6,8 @@ Procedures of other departments are simply not found (404).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -38,6 +40,30 @@ from jichitai.procedures.models import FormDraft, Procedure
 from jichitai.procedures.services import builder, catalogue
 
 PREVIEW_SALT = "procedures.builder.preview"
+
+
+def tolerates_broken_drafts(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A stored draft that no longer passes the schema (e.g. saved before a rule was added) is
+    shown as its problems, with import and export to repair it, instead of failing."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, slug, *args, **kwargs)
+        except builder.InvalidDocument as error:
+            procedure = _procedure(request, slug)
+            problems = [
+                f"{where(p.loc)}：{p.message}" if where(p.loc) else p.message
+                for p in error.problems
+            ]
+            return render(
+                request,
+                "procedures/builder/broken.html",
+                {"procedure": procedure, "problems": problems},
+                status=409,
+            )
+
+    return wrapper
 
 
 def _departments(request: HttpRequest) -> list[Any]:
@@ -156,6 +182,7 @@ def _form_context(procedure: Procedure, draft: FormDraft) -> dict[str, Any]:
 
 @require_safe
 @staff_required
+@tolerates_broken_drafts
 def form_overview(request: HttpRequest, slug: str) -> HttpResponse:
     """The form draft: its pages and questions, with every action the builder offers."""
     procedure = _procedure(request, slug)
@@ -180,6 +207,7 @@ def form_overview(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @staff_required
+@tolerates_broken_drafts
 def form_settings(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = _procedure(request, slug)
     draft = builder.draft_of(procedure)
@@ -215,6 +243,7 @@ def form_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @staff_required
+@tolerates_broken_drafts
 def page_add(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = _procedure(request, slug)
     draft = builder.draft_of(procedure)
@@ -248,6 +277,7 @@ def _draft_page(document: schema.FormDocument, page_id: str) -> schema.Page:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
+@tolerates_broken_drafts
 def page_detail(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
     """One page: its heading or exit message, its conditions and its questions."""
     procedure = _procedure(request, slug)
@@ -329,6 +359,7 @@ def page_action(request: HttpRequest, slug: str, page_id: str, action: str) -> H
 
 @require_POST
 @staff_required
+@tolerates_broken_drafts
 def condition_add(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
     procedure = _procedure(request, slug)
     draft = builder.draft_of(procedure)
@@ -382,6 +413,7 @@ def _find_question(page: schema.Page, question_id: str, group_id: str | None) ->
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
+@tolerates_broken_drafts
 def question_edit(
     request: HttpRequest, slug: str, page_id: str, question_id: str | None = None
 ) -> HttpResponse:
@@ -573,6 +605,7 @@ def export_json(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
+@tolerates_broken_drafts
 def preview(request: HttpRequest, slug: str, page_id: str | None = None) -> HttpResponse:
     """The draft as a resident sees it, page by page. Answers travel in a signed field of the
     page itself: nothing is stored, and files are only named."""
