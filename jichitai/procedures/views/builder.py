@@ -180,6 +180,19 @@ def _form_context(procedure: Procedure, draft: FormDraft) -> dict[str, Any]:
     return {"procedure": procedure, "draft": draft, "document": document, "problems": problems}
 
 
+def _settings_form(draft: FormDraft, document: schema.FormDocument) -> SettingsForm:
+    declaration = document.declaration
+    return SettingsForm(
+        initial={
+            "revision": draft.revision,
+            "title_ja": document.title.ja,
+            "title_en": document.title.en,
+            "declaration_ja": declaration.ja if declaration else "",
+            "declaration_en": declaration.en if declaration else "",
+        }
+    )
+
+
 @require_safe
 @staff_required
 @tolerates_broken_drafts
@@ -188,19 +201,7 @@ def form_overview(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = _procedure(request, slug)
     draft = builder.draft_of(procedure)
     context = _form_context(procedure, draft)
-    context["settings_form"] = SettingsForm(
-        initial={
-            "revision": draft.revision,
-            "title_ja": context["document"].title.ja,
-            "title_en": context["document"].title.en,
-            "declaration_ja": context["document"].declaration.ja
-            if context["document"].declaration
-            else "",
-            "declaration_en": context["document"].declaration.en
-            if context["document"].declaration
-            else "",
-        }
-    )
+    context["settings_form"] = _settings_form(draft, context["document"])
     context["page_form"] = PageForm(initial={"revision": draft.revision}, auto_id="new-page-%s")
     return render(request, "procedures/builder/form.html", context)
 
@@ -263,7 +264,7 @@ def page_add(request: HttpRequest, slug: str) -> HttpResponse:
     context = _form_context(procedure, draft)
     context.update(
         page_form=form,
-        settings_form=SettingsForm(initial={"revision": draft.revision}),
+        settings_form=_settings_form(draft, context["document"]),
     )
     return render(request, "procedures/builder/form.html", context, status=400)
 
