@@ -122,6 +122,35 @@ def where(loc: tuple[str | int, ...]) -> str:
             index += 2
             continue
         if isinstance(part, str) and not part.startswith("function-"):
-            parts.append(part)
+            parts.append(_field_names().get(part, part))
         index += 1
     return " › ".join(parts)
+
+
+def _field_names() -> dict[str, str]:
+    return {
+        "title": _("見出し"),
+        "label": _("質問文"),
+        "hint": _("補足説明"),
+        "ja": _("日本語"),
+        "en": _("英語"),
+        "id": _("ID"),
+        "type": _("質問の種類"),
+        "value": _("値"),
+        "exit_message": _("終了ページの説明"),
+        "declaration": _("宣誓文"),
+        "question": _("質問"),
+        "values": _("値"),
+        "min_length": _("最小文字数"),
+        "max_length": _("最大文字数"),
+        "min_value": _("最小値"),
+        "max_value": _("最大値"),
+        "min_date": _("最も早い日付"),
+        "max_date": _("最も遅い日付"),
+        "min_items": _("最小件数"),
+        "max_items": _("最大件数"),
+        "max_size_mb": _("最大ファイルサイズ"),
+        "required": _("必須"),
+        "dedupe": _("重複チェック"),
+        "schema_version": _("形式の版"),
+    }

@@ -326,12 +326,12 @@ def publish(procedure: Procedure, draft: FormDraft, revision: int, *, actor: Any
     """Publish the draft as the procedure's next immutable form version, after full validation,
     and list the procedure in the catalogue. Applications made earlier keep their version;
     residents' unfinished drafts stay on the version they started with."""
-    if revision != draft.revision:
-        raise _conflict()
-    parsed = check(draft.document, draft=False)
     with transaction.atomic():
-        if not FormDraft.objects.filter(pk=draft.pk, revision=revision).exists():
+        # Locked, so that no edit slips in between checking the draft and publishing it.
+        locked = FormDraft.objects.select_for_update().get(pk=draft.pk)
+        if revision != locked.revision:
             raise _conflict()
+        parsed = check(locked.document, draft=False)
         version = intake.publish_form(procedure, normalised(parsed), actor=actor)
         if not procedure.is_published:
             catalogue.update_procedure(procedure, actor=actor, is_published=True)

@@ -295,3 +295,10 @@ def test_any_json_is_imported_or_refused_with_a_domain_error(procedure, admin, v
         builder.import_document(procedure, draft, draft.revision, json.dumps(value), actor=admin)
     except DomainError as refused:
         assert refused.code.startswith("builder.")
+
+
+def test_problems_say_where_in_japanese() -> None:
+    from jichitai.procedures.formdoc.messages import where
+
+    loc = ("pages", 1, "questions", 0, "questions", 2, "label", "ja")
+    assert where(loc) == "ページ2 › 質問1 › 質問3 › 質問文 › 日本語"
