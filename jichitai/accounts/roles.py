@@ -25,11 +25,13 @@ ORGANISATION_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.AUDITOR})
 MANAGE_ALL_STAFF = "accounts.manage_all_staff"
 MANAGE_DEPARTMENT_STAFF = "accounts.manage_department_staff"
 VIEW_AUDIT_LOG = "governance.view_auditevent"
+# Create procedures and build their forms in the department's own catalogue (form builder).
+BUILD_PROCEDURES = "procedures.build_procedures"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CLERK: frozenset(),
     Role.APPROVER: frozenset(),
-    Role.DEPARTMENT_ADMIN: frozenset({MANAGE_DEPARTMENT_STAFF}),
+    Role.DEPARTMENT_ADMIN: frozenset({MANAGE_DEPARTMENT_STAFF, BUILD_PROCEDURES}),
     Role.SYSTEM_ADMIN: frozenset({MANAGE_ALL_STAFF}),
     # Separation of duties: administrators do not read the log of their own actions.
     Role.AUDITOR: frozenset({VIEW_AUDIT_LOG}),

@@ -321,3 +321,32 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.from_status}→{self.to_status}"
+
+
+class FormDraft(models.Model):
+    """The form being built for a procedure (様式の下書き), one per procedure; staff edit it in the
+    form builder and publish it as a new FormVersion.
+
+    `revision` goes up with every saved edit: an edit made on an older revision is refused, so
+    two administrators editing at once cannot overwrite each other's work unseen.
+    """
+
+    procedure = models.OneToOneField(Procedure, on_delete=models.CASCADE, related_name="form_draft")
+    document = models.JSONField(_("様式の下書き"))
+    revision = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(_("更新日時"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("更新者"),
+    )
+
+    class Meta:
+        verbose_name = _("様式の下書き")
+        verbose_name_plural = _("様式の下書き")
+
+    def __str__(self) -> str:
+        return f"draft form {self.procedure.slug} r{self.revision}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jichitai.procedures.views import apply, back_office, catalogue, documents
+from jichitai.procedures.views import apply, back_office, builder, catalogue, documents
 
 app_name = "procedures"
 
@@ -61,4 +61,48 @@ urlpatterns = [
         name="staff_application_move",
     ),
     path("applications/<str:receipt_number>/", apply.application_detail, name="application_detail"),
+    *[
+        path(f"staff/builder/{route}", view, name=f"builder{name}")
+        for route, view, name in [
+            ("", builder.index, ""),
+            ("new/", builder.procedure_new, "_new"),
+            ("<slug:slug>/", builder.form_overview, "_form"),
+            ("<slug:slug>/details/", builder.procedure_edit, "_details"),
+            ("<slug:slug>/settings/", builder.form_settings, "_settings"),
+            ("<slug:slug>/pages/", builder.page_add, "_page_add"),
+            ("<slug:slug>/pages/<slug:page_id>/", builder.page_detail, "_page"),
+            (
+                "<slug:slug>/pages/<slug:page_id>/conditions/",
+                builder.condition_add,
+                "_condition_add",
+            ),
+            (
+                "<slug:slug>/pages/<slug:page_id>/conditions/<int:position>/delete/",
+                builder.condition_delete,
+                "_condition_delete",
+            ),
+            (
+                "<slug:slug>/pages/<slug:page_id>/questions/",
+                builder.question_edit,
+                "_question_add",
+            ),
+            (
+                "<slug:slug>/pages/<slug:page_id>/questions/<slug:question_id>/",
+                builder.question_edit,
+                "_question",
+            ),
+            (
+                "<slug:slug>/pages/<slug:page_id>/questions/<slug:question_id>/<str:action>/",
+                builder.question_action,
+                "_question_action",
+            ),
+            ("<slug:slug>/pages/<slug:page_id>/<str:action>/", builder.page_action, "_page_action"),
+            ("<slug:slug>/preview/", builder.preview, "_preview"),
+            ("<slug:slug>/preview/<slug:page_id>/", builder.preview, "_preview_page"),
+            ("<slug:slug>/publish/", builder.publish, "_publish"),
+            ("<slug:slug>/unpublish/", builder.unpublish, "_unpublish"),
+            ("<slug:slug>/import/", builder.import_json, "_import"),
+            ("<slug:slug>/export/", builder.export_json, "_export"),
+        ]
+    ],
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import template
@@ -96,3 +97,9 @@ def answer_text(value: Any, question: Question) -> str:
     if kind == "group":
         return _("%(count)d件") % {"count": len(value)}
     return str(value)
+
+
+@register.filter
+def dom_id(text: str) -> str:
+    """An element id from any text, keeping its separators: /a/b_c/ → a-b_c."""
+    return "-".join(part for part in re.split(r"[^A-Za-z0-9_]+", str(text)) if part)

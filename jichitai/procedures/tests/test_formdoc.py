@@ -510,3 +510,20 @@ def test_bad_bank_accounts_are_refused_at_the_field(field, value, code) -> None:
     }
     result = clean_page(BANK_PAGE, posted(**{**good, f"account.{field}": value}))
     assert [error.code for error in result.errors[f"account.{field}"]] == [code]
+
+
+@pytest.mark.parametrize("limit", ["2026-02-30", "2025-13-01", "0000-01-01"])
+def test_date_limits_must_be_real_dates(limit) -> None:
+    """The pattern alone let 2026-02-30 through, and answering the form then crashed."""
+    question = {"id": "born", "type": "date", "label": {"ja": "生年月日"}, "max_date": limit}
+    with pytest.raises(ValidationError, match="not a date") as refused:
+        schema.Question.model_validate(question)
+    assert refused.value.errors()[0]["type"] == "form.date_invalid"
+    assert schema.Question.model_validate({**question, "max_date": "2024-02-29"})
+
+
+def test_drafts_may_be_unfinished_but_published_forms_may_not() -> None:
+    unfinished = {"title": {"ja": "x"}, "pages": [{"id": "p", "title": {"ja": "p"}}]}
+    assert schema.parse(unfinished, draft=True).pages[0].questions == []
+    with pytest.raises(ValidationError, match="needs questions"):
+        schema.parse(unfinished)

@@ -1,0 +1,401 @@
+"""The form builder's pages: who may use them, errors next to fields, never a 500."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from jichitai.governance.models import AuditEvent
+from jichitai.procedures.demo_forms import FORMS
+from jichitai.procedures.models import FormDraft, Procedure
+from jichitai.procedures.services import builder
+
+
+@pytest.fixture
+def admin_client(client, make_staff, signed_in):
+    admin = make_staff("department_admin")
+    signed_in(client, admin)
+    client.user = admin
+    return client
+
+
+@pytest.fixture
+def procedure(departments, make_staff) -> Procedure:
+    return builder.create_procedure(
+        actor=None,
+        slug="inu-test",
+        department=departments["koseki"],
+        title_ja="犬の登録",
+        summary_ja="犬を飼い始めたとき",
+        channel="online",
+        identity_level="account",
+    )
+
+
+def url(name: str, *args: object) -> str:
+    return reverse(f"procedures:builder{name}", args=args)
+
+
+def revision(procedure: Procedure) -> int:
+    return FormDraft.objects.get(procedure=procedure).revision
+
+
+@pytest.mark.parametrize("role", ["clerk", "approver"])
+def test_only_department_admins_may_build(client, make_staff, signed_in, procedure, role) -> None:
+    signed_in(client, make_staff(role))
+    assert client.get(url("")).status_code == 403
+    assert client.get(url("_form", procedure.slug)).status_code == 403
+
+
+def test_residents_and_visitors_are_kept_out(client, make_user, signed_in, procedure) -> None:
+    assert client.get(url("")).status_code == 302
+    signed_in(client, make_user("resident"))
+    assert client.get(url("_form", procedure.slug)).status_code == 403
+
+
+def test_another_departments_procedure_is_not_found(
+    client, make_staff, signed_in, procedure
+) -> None:
+    signed_in(client, make_staff("department_admin", department="kazei"))
+    assert client.get(url("")).status_code == 200
+    for name, args in [
+        ("_form", ()),
+        ("_details", ()),
+        ("_preview", ()),
+        ("_export", ()),
+        ("_import", ()),
+        ("_page", ("page1",)),
+        ("_question_add", ("page1",)),
+    ]:
+        assert client.get(url(name, procedure.slug, *args)).status_code == 404, name
+    response = client.post(url("_publish", procedure.slug), {"revision": 1})
+    assert response.status_code == 404
+
+
+def test_list_shows_the_departments_procedures(admin_client, procedure, catalogue) -> None:
+    response = admin_client.get(url(""))
+    assert response.status_code == 200
+    assert "犬の登録" in response.content.decode()
+    assert "粗大ごみ" not in response.content.decode()  # owned by another department
+
+
+def test_create_a_procedure(admin_client, departments) -> None:
+    response = admin_client.post(
+        url("_new"),
+        {
+            "slug": "shukai",
+            "department": departments["koseki"].pk,
+            "title_ja": "集会施設の利用申込み",
+            "summary_ja": "区民センターの集会室を借りる",
+            "fee_yen": 0,
+            "channel": "online",
+            "applicant": "resident",
+            "identity_level": "account",
+            "capacity": 30,
+            "opens_at": "2026-12-01T09:00",
+            "closes_at": "2026-11-01T09:00",
+        },
+    )
+    assert response.status_code == 400
+    assert "受付終了は受付開始より後にしてください。" in response.content.decode()
+    assert not Procedure.objects.filter(slug="shukai").exists()
+    response = admin_client.post(
+        url("_new"),
+        {
+            "slug": "shukai",
+            "department": departments["koseki"].pk,
+            "title_ja": "集会施設の利用申込み",
+            "summary_ja": "区民センターの集会室を借りる",
+            "fee_yen": 0,
+            "channel": "online",
+            "applicant": "resident",
+            "identity_level": "account",
+        },
+    )
+    assert response.status_code == 302
+    assert FormDraft.objects.filter(procedure__slug="shukai").exists()
+
+
+def test_cannot_create_in_another_department(admin_client, departments) -> None:
+    response = admin_client.post(
+        url("_new"),
+        {
+            "slug": "x",
+            "department": departments["kazei"].pk,
+            "title_ja": "x",
+            "summary_ja": "x",
+            "fee_yen": 0,
+            "channel": "online",
+            "applicant": "resident",
+            "identity_level": "account",
+        },
+    )
+    assert response.status_code == 400
+    assert not Procedure.objects.filter(slug="x").exists()
+
+
+def test_question_errors_are_shown_next_to_the_field_in_japanese(admin_client, procedure) -> None:
+    response = admin_client.post(
+        url("_question_add", procedure.slug, "page1"),
+        {
+            "revision": revision(procedure),
+            "type": "date",
+            "question_id": "born",
+            "label_ja": "生年月日",
+            "required": "on",
+            "min_date": "2026-02-30",
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="id_min_date_error"' in body and "2026-02-30 は存在しない日付です。" in body
+    response = admin_client.post(
+        url("_question_add", procedure.slug, "page1"),
+        {
+            "revision": revision(procedure),
+            "type": "single_choice",
+            "question_id": "Bad Id",
+            "label_ja": "",
+            "options": "only|ひとつ",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_question_id_error"' in body and 'id="id_label_ja_error"' in body
+    assert revision(procedure) == 1
+
+
+def test_build_a_form_through_the_pages(admin_client, procedure) -> None:
+    slug = procedure.slug
+    response = admin_client.post(
+        url("_question_add", slug, "page1"),
+        {
+            "revision": revision(procedure),
+            "type": "single_choice",
+            "question_id": "kind",
+            "label_ja": "犬の種類",
+            "required": "on",
+            "options": "small|小型犬|Small\nlarge|大型犬|Large",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    response = admin_client.post(
+        url("_page_add", slug),
+        {"revision": revision(procedure), "page_id": "large", "title_ja": "大型犬"},
+    )
+    assert response.status_code == 302
+    response = admin_client.post(
+        url("_condition_add", slug, "large"),
+        {"revision": revision(procedure), "answer": "kind=large"},
+    )
+    assert response.status_code == 302
+    response = admin_client.post(
+        url("_question_add", slug, "large"),
+        {
+            "revision": revision(procedure),
+            "type": "group",
+            "question_id": "dogs",
+            "label_ja": "犬",
+            "required": "on",
+            "max_items": 3,
+        },
+    )
+    assert response.status_code == 302
+    response = admin_client.post(
+        url("_question_add", slug, "large") + "?group=dogs",
+        {
+            "revision": revision(procedure),
+            "group": "dogs",
+            "type": "short_text",
+            "question_id": "dog_name",
+            "label_ja": "名前",
+            "required": "on",
+        },
+    )
+    assert response.status_code == 302
+    for name, args in [
+        ("_form", ()),
+        ("_page", ("large",)),
+        ("_question", ("large", "dogs")),
+        ("_preview", ()),
+    ]:
+        assert admin_client.get(url(name, slug, *args)).status_code == 200, name
+    assert (
+        admin_client.get(url("_question", slug, "large", "dog_name") + "?group=dogs").status_code
+        == 200
+    )
+    response = admin_client.post(url("_publish", slug), {"revision": revision(procedure)})
+    assert response.status_code == 302
+    procedure.refresh_from_db()
+    document = procedure.live_form.form()
+    assert document.pages[1].show_if[0].question == "kind"
+    assert document.pages[1].questions[0].questions[0].id == "dog_name"
+    # Moving the conditional page above its question is refused with a message, not a 500.
+    response = admin_client.post(
+        url("_page_action", slug, "large", "up"), {"revision": revision(procedure)}, follow=True
+    )
+    assert "前のページの質問しか使えません" in response.content.decode()
+
+
+def test_a_stale_form_reports_the_conflict(admin_client, procedure) -> None:
+    response = admin_client.post(
+        url("_page_add", procedure.slug),
+        {"revision": revision(procedure), "page_id": "a", "title_ja": "A"},
+    )
+    assert response.status_code == 302
+    response = admin_client.post(
+        url("_page_add", procedure.slug), {"revision": 1, "page_id": "b", "title_ja": "B"}
+    )
+    assert response.status_code == 400
+    assert "ほかの職員がこの様式を先に更新しました" in response.content.decode()
+
+
+def test_preview_walks_the_draft_and_stores_nothing(admin_client, procedure) -> None:
+    draft = builder.draft_of(procedure)
+    builder.import_document(
+        procedure,
+        draft,
+        draft.revision,
+        json.dumps(FORMS["inu-toroku"], ensure_ascii=False),
+        actor=admin_client.user,
+    )
+    document = builder.check(FormDraft.objects.get(procedure=procedure).document)
+    first = document.pages[0]
+    response = admin_client.get(url("_preview", procedure.slug))
+    assert response.status_code == 200
+    assert first.title.ja in response.content.decode()
+    response = admin_client.post(url("_preview_page", procedure.slug, first.id), {"state": "x"})
+    assert response.status_code == 400  # required answers missing, shown like to residents
+    assert "error-summary" in response.content.decode()
+    from jichitai.procedures.models import Application, ApplicationDraft
+
+    assert not Application.objects.exists() and not ApplicationDraft.objects.exists()
+
+
+def test_import_export_and_audit(admin_client, procedure) -> None:
+    slug = procedure.slug
+    upload = SimpleUploadedFile(
+        "form.json", json.dumps(FORMS["inu-toroku"]).encode(), content_type="application/json"
+    )
+    response = admin_client.post(
+        url("_import", slug), {"revision": revision(procedure), "upload": upload}
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="form.import").count() == 1
+    response = admin_client.get(url("_export", slug))
+    assert response["Content-Disposition"] == f'attachment; filename="{slug}-form.json"'
+    assert json.loads(response.content)["title"]["ja"] == FORMS["inu-toroku"]["title"]["ja"]
+    response = admin_client.post(
+        url("_import", slug), {"revision": revision(procedure), "text": '{"title": {"ja": 1}}'}
+    )
+    assert response.status_code == 400
+    assert "様式の JSON" not in response.content.decode()
+    assert "文字列で指定してください。" in response.content.decode()
+    big = SimpleUploadedFile("big.json", b" " * (builder.IMPORT_LIMIT_BYTES + 1))
+    response = admin_client.post(
+        url("_import", slug), {"revision": revision(procedure), "upload": big}
+    )
+    assert response.status_code == 400 and "大きすぎます" in response.content.decode()
+
+
+def test_publish_and_unpublish_from_the_page(admin_client, procedure) -> None:
+    draft = builder.draft_of(procedure)
+    response = admin_client.post(
+        url("_publish", procedure.slug), {"revision": draft.revision}, follow=True
+    )
+    assert "ページ1" in response.content.decode()  # what to fix first
+    procedure.refresh_from_db()
+    assert procedure.live_form is None
+    builder.import_document(
+        procedure, draft, draft.revision, json.dumps(FORMS["inu-toroku"]), actor=admin_client.user
+    )
+    response = admin_client.post(url("_publish", procedure.slug), {"revision": revision(procedure)})
+    procedure.refresh_from_db()
+    assert procedure.live_form is not None and procedure.is_published
+    response = admin_client.post(url("_unpublish", procedure.slug))
+    assert response.status_code == 302
+    procedure.refresh_from_db()
+    assert procedure.live_form is None
+    assert AuditEvent.objects.filter(action__in=["form.publish", "form.unpublish"]).count() == 2
+
+
+def test_list_query_count_is_flat(admin_client, departments, django_assert_num_queries) -> None:
+    def make(number: int) -> None:
+        procedure = builder.create_procedure(
+            actor=None,
+            slug=f"p{number}",
+            department=departments["koseki"],
+            title_ja=f"手続き{number}",
+            summary_ja="概要",
+            channel="online",
+        )
+        draft = builder.draft_of(procedure)
+        draft = builder.import_document(
+            procedure, draft, draft.revision, json.dumps(FORMS["inu-toroku"]), actor=None
+        )
+        builder.publish(procedure, draft, draft.revision, actor=None)
+
+    make(1)
+    admin_client.get(url(""))  # warm the session and the municipality
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        assert admin_client.get(url("")).status_code == 200
+    for number in range(2, 6):
+        make(number)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = admin_client.get(url(""))
+    assert response.content.decode().count("第1版") == 5
+
+
+def test_a_stored_draft_that_breaks_the_rules_is_shown_not_a_500(admin_client, procedure) -> None:
+    draft = builder.draft_of(procedure)
+    draft.document["pages"][0]["questions"] = [
+        {"id": "born", "type": "date", "label": {"ja": "生年月日"}, "min_date": "2026-02-30"}
+    ]
+    draft.save()
+    for name, args in [("_form", ()), ("_page", ("page1",)), ("_preview", ())]:
+        response = admin_client.get(url(name, procedure.slug, *args))
+        assert response.status_code == 409, name
+        assert "存在しない日付です" in response.content.decode()
+    assert admin_client.get(url("_export", procedure.slug)).status_code == 200
+    fixed = json.dumps(FORMS["inu-toroku"])
+    response = admin_client.post(
+        url("_import", procedure.slug), {"revision": draft.revision, "text": fixed}
+    )
+    assert response.status_code == 302
+    assert admin_client.get(url("_form", procedure.slug)).status_code == 200
+
+
+def test_edit_the_procedure_details(admin_client, procedure, departments) -> None:
+    response = admin_client.get(url("_details", procedure.slug))
+    assert response.status_code == 200 and 'name="slug"' not in response.content.decode()
+    data = {
+        "department": departments["koseki"].pk,
+        "title_ja": "犬の登録（新）",
+        "summary_ja": "犬を飼い始めたとき",
+        "fee_yen": 3000,
+        "standard_processing_days": 5,
+        "channel": "online",
+        "applicant": "resident",
+        "identity_level": "account",
+        "capacity": 100,
+        "opens_at": "2026-04-01T09:00",
+        "closes_at": "2027-03-31T17:00",
+    }
+    response = admin_client.post(url("_details", procedure.slug), data)
+    assert response.status_code == 302
+    procedure.refresh_from_db()
+    assert procedure.title_ja == "犬の登録（新）" and procedure.capacity == 100
+    assert procedure.fee_yen == 3000 and procedure.closes_at.year == 2027
+    assert AuditEvent.objects.filter(action="procedure.update").exists()
+    response = admin_client.post(
+        url("_details", procedure.slug), {**data, "department": departments["kazei"].pk}
+    )
+    assert response.status_code == 400
+    procedure.refresh_from_db()
+    assert procedure.department == departments["koseki"]
