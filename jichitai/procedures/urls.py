@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jichitai.procedures.views import apply, back_office, catalogue
+from jichitai.procedures.views import apply, back_office, casework, catalogue
 
 app_name = "procedures"
 
@@ -25,6 +25,18 @@ urlpatterns = [
     ),
     path("applications/<str:receipt_number>/withdraw/", apply.withdraw, name="withdraw"),
     path("staff/applications/", back_office.inbox, name="inbox"),
+    path("staff/applications/bulk/", casework.bulk, name="inbox_bulk"),
+    path("staff/applications/export/", casework.export, name="inbox_export"),
+    path(
+        "staff/applications/<str:receipt_number>/assign/",
+        casework.assign,
+        name="staff_application_assign",
+    ),
+    path(
+        "staff/applications/<str:receipt_number>/notes/",
+        casework.add_note,
+        name="staff_application_note",
+    ),
     path(
         "staff/applications/<str:receipt_number>/",
         back_office.application,

@@ -24,6 +24,7 @@ from jichitai.core.errors import DomainError
 from jichitai.core.japanese.calendar import add_business_days
 from jichitai.core.mail import send_templated_email
 from jichitai.governance.services import record_event
+from jichitai.procedures import answer_table
 from jichitai.procedures.formdoc import routing, schema
 from jichitai.procedures.formdoc.answers import (
     FieldError,
@@ -329,8 +330,9 @@ def file_application(
     # (caught in application_after_conflict), which also holds under concurrency.
     key = dedupe.dedupe_key(document, locked.pk, answers, user.pk)
     submitted_at = timezone.now()
+    receipt_number = _unused_receipt_number()
     application = Application.objects.create(
-        receipt_number=_unused_receipt_number(),
+        receipt_number=receipt_number,
         procedure=locked,
         form_version=form_version,
         applicant=user,
@@ -346,6 +348,7 @@ def file_application(
         idempotency_key=token,
         dedupe_key=key or "",
         request_digest=request_digest,
+        search_text=answer_table.search_text(document, answers, receipt_number, user.display_name),
     )
     Attachment.objects.filter(owner=user, application=None, pk__in=_attachment_ids(answers)).update(
         application=application

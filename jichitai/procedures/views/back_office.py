@@ -6,7 +6,7 @@ a view of the applicant's personal data.
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST, require_safe
 from jichitai.accounts.views import staff_required
 from jichitai.core.errors import DomainError
 from jichitai.governance.services import record_personal_data_access
-from jichitai.procedures import policies
+from jichitai.procedures import policies, selectors
 from jichitai.procedures.formdoc import rendering, routing
-from jichitai.procedures.forms import InboxFilterForm
+from jichitai.procedures.forms import AssignForm, BulkActionForm, InboxFilterForm
 from jichitai.procedures.models import Application, ApplicationStatus
 from jichitai.procedures.receipts import normalise
 from jichitai.procedures.services import review
@@ -39,17 +39,21 @@ OPEN_STATUSES = [
 def inbox(request: HttpRequest) -> HttpResponse:
     visible = policies.applications_visible_to_staff(request.user)
     form = InboxFilterForm(request.GET if request.GET else None, applications=visible)
-    applications = visible.select_related("procedure", "applicant").order_by(
+    applications = visible.select_related("procedure", "applicant", "assignee").order_by(
         "due_date", "submitted_at"
     )
     status = 200
     if form.is_bound and not form.is_valid():
         applications, status = applications.none(), 400
     elif form.is_bound:
-        applications = _filtered(applications, form.cleaned_data, timezone.localdate())
+        applications = selectors.filter_inbox(
+            applications, form.cleaned_data, user=request.user, today=timezone.localdate()
+        )
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    user: Any = request.user
+    departments = [department.pk for department in user.role_departments()]
     return render(
         request,
         "procedures/back_office/inbox.html",
@@ -59,21 +63,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "today": timezone.localdate(),
             "open_statuses": OPEN_STATUSES,
+            "bulk_form": BulkActionForm(
+                colleagues=selectors.colleagues_in(departments), me=request.user
+            ),
+            "can_export": policies.can_export_applications(request.user),
         },
         status=status,
     )
-
-
-def _filtered(applications, data: dict, today: dt.date):  # type: ignore[no-untyped-def]
-    if data.get("status"):
-        applications = applications.filter(status=data["status"])
-    if data.get("procedure"):
-        applications = applications.filter(procedure__slug=data["procedure"])
-    if data.get("receipt_number"):
-        applications = applications.filter(receipt_number=normalise(data["receipt_number"]))
-    if data.get("overdue"):
-        applications = applications.filter(due_date__lt=today, status__in=OPEN_STATUSES)
-    return applications
 
 
 @require_safe
@@ -81,7 +77,7 @@ def _filtered(applications, data: dict, today: dt.date):  # type: ignore[no-unty
 def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
     found: Application = get_object_or_404(
         policies.applications_visible_to_staff(request.user).select_related(
-            "procedure", "applicant"
+            "procedure", "applicant", "assignee"
         ),
         receipt_number=normalise(receipt_number),
     )
@@ -110,6 +106,11 @@ def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
                 for to in review.allowed_moves(request.user, found)
             ],
             "events": found.events.all(),
+            "notes": selectors.notes_of(found),
+            "assign_form": AssignForm(
+                initial={"assignee": found.assignee_id or ""},
+                colleagues=selectors.colleagues_in([found.procedure.department_id]),
+            ),
             "overdue": bool(
                 found.due_date
                 and found.due_date < timezone.localdate()
