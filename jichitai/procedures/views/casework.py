@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.accounts.views import staff_required
@@ -114,8 +113,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if result.done:
         messages.success(
             request,
-            ngettext("%(count)d件を処理しました。", "%(count)d件を処理しました。", len(result.done))
-            % {"count": len(result.done)},
+            _("%(count)d件を処理しました。") % {"count": len(result.done)},
         )
     for receipt_number, reason in result.refused:
         messages.error(
