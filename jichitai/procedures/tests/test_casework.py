@@ -251,3 +251,11 @@ def test_inbox_assignment_filter(client, signed_in, koseki_procedure, make_user,
     assert listed(assigned="me") == {mine.pk}
     assert listed(assigned="none") == {free.pk}
     assert listed(assigned="") == {mine.pk, free.pk}
+
+
+def test_the_demo_data_has_an_assigned_case_with_a_note() -> None:
+    from django.core.management import call_command
+
+    call_command("load_demo_data")
+    note = InternalNote.objects.select_related("application__assignee").get()
+    assert note.application.assignee is not None and note.author == note.application.assignee
