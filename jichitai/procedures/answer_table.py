@@ -88,3 +88,13 @@ def search_text(
             parts.append(f"{name.get('family_kana', '')}{name.get('given_kana', '')}")
         parts.extend(text for _header, text in answer_cells(document, answers))
     return normalize_for_search(" ".join(parts))
+
+
+def search_text_of(application: Any) -> str:
+    """search_text() for a stored application (its form version, answers and applicant)."""
+    return search_text(
+        application.form_version.form(),
+        application.answers,
+        application.receipt_number,
+        application.applicant.display_name,
+    )

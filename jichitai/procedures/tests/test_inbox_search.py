@@ -119,3 +119,30 @@ def test_the_overdue_view_is_linked_from_the_inbox(clerk_client, people) -> None
         due_date=dt.date(2020, 1, 6), status="approved"
     )
     assert _found(clerk_client, overdue="on") == {people["yamada"].pk}
+
+
+def test_search_text_is_refreshed_when_a_correction_is_answered(people, make_staff) -> None:
+    from jichitai.procedures.services import resident_actions, review
+
+    clerk = make_staff("clerk", department="koseki")
+    clerk.is_verified = lambda: True
+    application = people["yamada"]
+    review.move(clerk, application, "under_review")
+    review.move(clerk, application, "correction_requested", message="住所を確認してください")
+    Application.objects.filter(pk=application.pk).update(search_text="")
+    resident_actions.answer_correction(application.applicant, application, message="確認しました")
+    application.refresh_from_db()
+    assert "やまだたろう" in application.search_text
+
+
+def test_the_migration_fills_search_text_for_existing_applications(people) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("jichitai.procedures.migrations.0006_casework")
+    Application.objects.update(search_text="")
+    migration.fill_search_text(apps, None)
+    for application in Application.objects.all():
+        assert application.search_text == answer_table.search_text_of(application)
+        assert application.receipt_number.lower() in application.search_text
