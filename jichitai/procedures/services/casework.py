@@ -200,3 +200,15 @@ def record_export(
             detail={"count": count, "encoding": encoding, "replaced_cells": replaced},
         )
     return count
+
+
+def record_export_check(actor: Any, *, count: int, replaced: int) -> None:
+    """Record that the export page was shown (its report names receipts and the characters
+    Shift_JIS cannot hold, but no whole answers): who looked, at how many applications."""
+    with transaction.atomic():
+        record_event(
+            "application.export_check",
+            actor=actor,
+            object_type="procedures.application",
+            detail={"count": count, "replaced_cells": replaced},
+        )

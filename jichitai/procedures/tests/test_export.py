@@ -64,6 +64,8 @@ def test_the_export_page_reports_what_shift_jis_cannot_hold(approver_client, row
         (number, "内容", "😀"),
     }
     assert not AuditEvent.objects.filter(action__startswith="personal_data.export").exists()
+    check = AuditEvent.objects.get(action="application.export_check")
+    assert check.detail == {"count": 2, "replaced_cells": 3}
 
 
 def test_cp932_download(approver_client, rows) -> None:

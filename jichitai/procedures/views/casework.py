@@ -167,6 +167,7 @@ def export(request: HttpRequest) -> HttpResponse:
         )
         return response
     _prepared, replacements = spreadsheet_csv.prepare(header, rows, "cp932")
+    casework.record_export_check(request.user, count=len(applications), replaced=len(replacements))
     query = {key: str(value) for key, value in data.items() if key in filters.fields and value}
     return render(
         request,
