@@ -73,6 +73,7 @@ def test_cp932_download(approver_client, rows) -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=Shift_JIS"
     assert response["Content-Disposition"].startswith('attachment; filename="applications-')
+    assert "no-store" in response["Cache-Control"]
     table = _csv(response, "cp932")
     assert table[0][:7] == [
         "受付番号",

@@ -165,6 +165,8 @@ def export(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = (
             f'attachment; filename="applications-{stamp}-{encoding}.csv"'
         )
+        # Residents' personal data: no copy kept by the browser or a proxy.
+        response["Cache-Control"] = "no-store"
         return response
     _prepared, replacements = spreadsheet_csv.prepare(header, rows, "cp932")
     casework.record_export_check(request.user, count=len(applications), replaced=len(replacements))
