@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from jichitai.accounts.views import staff_required
 from jichitai.core.errors import DomainError
 from jichitai.governance.services import record_personal_data_access
-from jichitai.procedures import policies, selectors
+from jichitai.procedures import inbox_selectors, policies
 from jichitai.procedures.formdoc import rendering, routing
 from jichitai.procedures.forms import AssignForm, BulkActionForm, InboxFilterForm
 from jichitai.procedures.models import Application, ApplicationStatus
@@ -46,7 +46,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         applications, status = applications.none(), 400
     elif form.is_bound:
-        applications = selectors.filter_inbox(
+        applications = inbox_selectors.filter_inbox(
             applications, form.cleaned_data, user=request.user, today=timezone.localdate()
         )
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -64,7 +64,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "open_statuses": OPEN_STATUSES,
             "bulk_form": BulkActionForm(
-                colleagues=selectors.colleagues_in(departments), me=request.user
+                colleagues=inbox_selectors.colleagues_in(departments), me=request.user
             ),
             "can_export": policies.can_export_applications(request.user),
         },
@@ -106,10 +106,10 @@ def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
                 for to in review.allowed_moves(request.user, found)
             ],
             "events": found.events.all(),
-            "notes": selectors.notes_of(found),
+            "notes": inbox_selectors.notes_of(found),
             "assign_form": AssignForm(
                 initial={"assignee": found.assignee_id or ""},
-                colleagues=selectors.colleagues_in([found.procedure.department_id]),
+                colleagues=inbox_selectors.colleagues_in([found.procedure.department_id]),
             ),
             "overdue": bool(
                 found.due_date

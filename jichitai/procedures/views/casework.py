@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jichitai.accounts.views import staff_required
 from jichitai.core import spreadsheet_csv
 from jichitai.core.errors import DomainError
-from jichitai.procedures import policies, selectors
+from jichitai.procedures import inbox_selectors, policies
 from jichitai.procedures.forms import BulkActionForm, ExportForm, InboxFilterForm
 from jichitai.procedures.models import Application
 from jichitai.procedures.receipts import normalise
@@ -90,7 +90,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     departments = [department.pk for department in user.role_departments()]
     form = BulkActionForm(
-        request.POST, colleagues=selectors.colleagues_in(departments), me=request.user
+        request.POST, colleagues=inbox_selectors.colleagues_in(departments), me=request.user
     )
     if not form.is_valid():
         messages.error(request, _("一括処理の内容を選んでください。"))
@@ -142,15 +142,15 @@ def export(request: HttpRequest) -> HttpResponse:
             {"filters": filters, "form": chosen},
             status=400,
         )
-    applications = selectors.for_export(
-        selectors.filter_inbox(
+    applications = inbox_selectors.for_export(
+        inbox_selectors.filter_inbox(
             exportable.order_by("due_date", "submitted_at"),
             filters.cleaned_data,
             user=request.user,
             today=timezone.localdate(),
         )
     )
-    header, rows = selectors.export_table(applications)
+    header, rows = inbox_selectors.export_table(applications)
     if request.method == "POST" and chosen.is_valid():
         encoding = chosen.cleaned_data["encoding"]
         content, replacements = spreadsheet_csv.write(header, rows, encoding)
