@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jichitai.procedures.views import apply, back_office, casework, catalogue
+from jichitai.procedures.views import apply, back_office, catalogue
 
 app_name = "procedures"
 
@@ -25,16 +25,16 @@ urlpatterns = [
     ),
     path("applications/<str:receipt_number>/withdraw/", apply.withdraw, name="withdraw"),
     path("staff/applications/", back_office.inbox, name="inbox"),
-    path("staff/applications/bulk/", casework.bulk, name="inbox_bulk"),
-    path("staff/applications/export/", casework.export, name="inbox_export"),
+    path("staff/applications/bulk/", back_office.bulk, name="inbox_bulk"),
+    path("staff/applications/export/", back_office.export, name="inbox_export"),
     path(
         "staff/applications/<str:receipt_number>/assign/",
-        casework.assign,
+        back_office.assign,
         name="staff_application_assign",
     ),
     path(
         "staff/applications/<str:receipt_number>/notes/",
-        casework.add_note,
+        back_office.add_note,
         name="staff_application_note",
     ),
     path(
