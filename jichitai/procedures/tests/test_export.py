@@ -157,3 +157,19 @@ def test_another_departments_approver_exports_none_of_these(
 def test_organisation_roles_may_not_export(client, make_staff, signed_in, rows, role) -> None:
     signed_in(client, make_staff(role))
     assert client.get(URL).status_code == 403
+
+
+def test_export_page_query_count_is_flat(approver_client, procedure, make_user) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert approver_client.get(URL).status_code == 200
+        return len(captured)
+
+    apply_with_name(make_user("resident"), procedure, "山田", "一郎", "ヤマダ", "イチロウ")
+    few = queries()
+    for index in range(10):
+        apply_with_name(make_user("resident"), procedure, "山田", f"{index}郎", "ヤマダ", "ロウ")
+    assert queries() == few
