@@ -27,11 +27,16 @@ MANAGE_DEPARTMENT_STAFF = "accounts.manage_department_staff"
 VIEW_AUDIT_LOG = "governance.view_auditevent"
 # Create procedures and build their forms in the department's own catalogue (form builder).
 BUILD_PROCEDURES = "procedures.build_procedures"
+# Downloading a department's applications as CSV: many residents' data at once, so not every
+# clerk; approvers and department administrators, in their own departments only.
+EXPORT_APPLICATIONS = "procedures.export_applications"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CLERK: frozenset(),
-    Role.APPROVER: frozenset(),
-    Role.DEPARTMENT_ADMIN: frozenset({MANAGE_DEPARTMENT_STAFF, BUILD_PROCEDURES}),
+    Role.APPROVER: frozenset({EXPORT_APPLICATIONS}),
+    Role.DEPARTMENT_ADMIN: frozenset(
+        {MANAGE_DEPARTMENT_STAFF, BUILD_PROCEDURES, EXPORT_APPLICATIONS}
+    ),
     Role.SYSTEM_ADMIN: frozenset({MANAGE_ALL_STAFF}),
     # Separation of duties: administrators do not read the log of their own actions.
     Role.AUDITOR: frozenset({VIEW_AUDIT_LOG}),

@@ -9,7 +9,7 @@ from typing import Any
 
 from jichitai.accounts.models import User
 from jichitai.procedures.models import Procedure
-from jichitai.procedures.services import direct, resident_actions, review
+from jichitai.procedures.services import casework, direct, resident_actions, review
 
 # A tiny PDF standing in for the scanned documents (demo only; not a real document).
 SAMPLE_PDF = b"%PDF-1.4\n% Jichitai sample document (demo data, not a real document)\n%%EOF\n"
@@ -161,3 +161,9 @@ def load() -> None:
                 resident_actions.withdraw(resident, application)
             else:
                 application = review.move(staff[actor], application, to_status, message=message)
+        if number == 1:
+            # Casework samples: one case taken on by the clerk, with an internal note.
+            casework.assign(staff["clerk"], application, staff["clerk"])
+            casework.add_note(
+                staff["clerk"], application, "世帯主の口座名義を通帳の写しで確認済み。"
+            )

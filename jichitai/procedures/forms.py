@@ -24,10 +24,42 @@ class CatalogueSearchForm(forms.Form):
 
 
 class InboxFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("検索"),
+        required=False,
+        max_length=100,
+        help_text=_("受付番号、申請者の氏名（漢字・かな）、回答の内容"),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     status = forms.ChoiceField(label=_("状態"), required=False)
     procedure = forms.ChoiceField(label=_("手続き"), required=False)
+    assigned = forms.ChoiceField(
+        label=_("担当者"),
+        required=False,
+        choices=[("", _("すべて")), ("me", _("自分が担当")), ("none", _("未割当て"))],
+    )
+    submitted_from = forms.DateField(
+        label=_("申請日（から）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    submitted_to = forms.DateField(
+        label=_("申請日（まで）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     receipt_number = forms.CharField(label=_("受付番号"), required=False, max_length=12)
     overdue = forms.BooleanField(label=_("処理期限を過ぎたものだけ"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("submitted_from"), data.get("submitted_to")
+        if start and end and start > end:
+            self.add_error(
+                "submitted_to",
+                _("「申請日（まで）」は「申請日（から）」以降の日付にしてください。"),
+            )
+        return data
 
     def __init__(self, *args: Any, applications: Any, **kwargs: Any) -> None:
         from jichitai.procedures.models import ApplicationStatus, Procedure
@@ -44,3 +76,48 @@ class InboxFilterForm(forms.Form):
             ("", _("すべて")),
             *((p.slug, p.title_ja) for p in procedures),
         ]
+
+
+class BulkActionForm(forms.Form):
+    """The inbox's bulk action: what to do with the ticked applications."""
+
+    action = forms.ChoiceField(
+        label=_("選んだ申請をまとめて"),
+        choices=[
+            ("under_review", _("審査中にする")),
+            ("completed", _("完了にする")),
+            ("assign", _("担当者を割り当てる")),
+            ("unassign", _("担当者を外す")),
+        ],
+    )
+    assignee = forms.ChoiceField(label=_("割り当てる職員"), required=False)
+
+    def __init__(self, *args: Any, colleagues: Any, me: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [
+            ("", _("自分")),
+            *((str(user.pk), user.display_name or user.email) for user in colleagues if user != me),
+        ]
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ChoiceField(label=_("担当者"), required=False)
+
+    def __init__(self, *args: Any, colleagues: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [
+            ("", _("未割当て")),
+            *((str(user.pk), user.display_name or user.email) for user in colleagues),
+        ]
+
+
+class ExportForm(forms.Form):
+    encoding = forms.ChoiceField(
+        label=_("文字コード"),
+        choices=[
+            ("utf-8", _("UTF-8（BOM付き、Excel 2016以降）")),
+            ("cp932", _("Shift_JIS（CP932、古い表計算ソフトや業務システム向け）")),
+        ],
+        initial="utf-8",
+        widget=forms.RadioSelect,
+    )

@@ -239,6 +239,19 @@ class Application(models.Model):
     dedupe_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     # For API submissions: a fingerprint of the request, to tell a retry from a reused key.
     request_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Casework (担当): the member of staff handling it, and since when.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_applications",
+        verbose_name=_("担当者"),
+    )
+    assigned_at = models.DateTimeField(_("担当設定日時"), null=True, blank=True)
+    # Receipt number, applicant name and answers, normalised for the inbox's search (see
+    # casework_search); set when the application is filed.
+    search_text = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = _("申請")
@@ -350,3 +363,21 @@ class FormDraft(models.Model):
 
     def __str__(self) -> str:
         return f"draft form {self.procedure.slug} r{self.revision}"
+
+
+class InternalNote(models.Model):
+    """A note staff keep about an application (内部メモ). Staff only: never shown to the
+    applicant, never in mail or the API."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="internal_notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("内部メモ"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application} note {self.pk}"

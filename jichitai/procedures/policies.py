@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from jichitai.accounts.policies import is_verified_staff
-from jichitai.accounts.roles import BUILD_PROCEDURES, ROLE_PERMISSIONS
+from jichitai.accounts.roles import BUILD_PROCEDURES, EXPORT_APPLICATIONS, ROLE_PERMISSIONS
 from jichitai.core.models import OrgUnit
 from jichitai.procedures.models import Application, Procedure
 
@@ -35,3 +35,30 @@ def procedures_buildable_by(user: Any) -> QuerySet[Procedure]:
     """Procedures whose catalogue entry and form this user may edit; others are not found."""
     departments = [department.pk for department in builder_departments(user)]
     return Procedure.objects.filter(department__in=departments)
+
+
+def applications_exportable_by(user: Any) -> QuerySet[Application]:
+    """Applications this member of staff may download as CSV: those of the departments where
+    they hold a role granting `procedures.export_applications` (承認者, 所属管理者)."""
+    if not is_verified_staff(user):
+        return Application.objects.none()
+    departments = [
+        role.department_id
+        for role in user.active_roles
+        if role.department_id and EXPORT_APPLICATIONS in ROLE_PERMISSIONS.get(role.role, ())
+    ]
+    return Application.objects.filter(procedure__department__in=departments)
+
+
+def can_export_applications(user: Any) -> bool:
+    return is_verified_staff(user) and user.has_perm(EXPORT_APPLICATIONS)
+
+
+def can_be_assigned(user: Any, department_id: int) -> bool:
+    """Whether this person may be given cases of this department (担当者の割当て): active staff
+    holding a department role (担当者, 承認者, 所属管理者) there."""
+    return bool(
+        user.is_active
+        and user.is_staff_member
+        and any(department.pk == department_id for department in user.role_departments())
+    )

@@ -50,6 +50,18 @@ urlpatterns = [
         name="staff_attachment",
     ),
     path("staff/applications/", back_office.inbox, name="inbox"),
+    path("staff/applications/bulk/", back_office.bulk, name="inbox_bulk"),
+    path("staff/applications/export/", back_office.export, name="inbox_export"),
+    path(
+        "staff/applications/<str:receipt_number>/assign/",
+        back_office.assign,
+        name="staff_application_assign",
+    ),
+    path(
+        "staff/applications/<str:receipt_number>/notes/",
+        back_office.add_note,
+        name="staff_application_note",
+    ),
     path(
         "staff/applications/<str:receipt_number>/",
         back_office.application,

@@ -25,6 +25,7 @@ from jichitai.core.errors import DomainError
 from jichitai.core.japanese.calendar import add_business_days
 from jichitai.core.mail import send_templated_email
 from jichitai.governance.services import record_event
+from jichitai.procedures import answer_table
 from jichitai.procedures.formdoc import routing, schema
 from jichitai.procedures.formdoc.answers import (
     FieldError,
@@ -334,8 +335,9 @@ def file_application(
     key = dedupe.dedupe_key(document, locked.pk, answers, user.pk)
     submitted_at = timezone.now()
     level = identity_level_of(user)
+    receipt_number = _unused_receipt_number()
     application = Application.objects.create(
-        receipt_number=_unused_receipt_number(),
+        receipt_number=receipt_number,
         procedure=locked,
         form_version=form_version,
         applicant=user,
@@ -356,6 +358,7 @@ def file_application(
         idempotency_key=token,
         dedupe_key=key or "",
         request_digest=request_digest,
+        search_text=answer_table.search_text(document, answers, receipt_number, user.display_name),
     )
     Attachment.objects.filter(owner=user, application=None, pk__in=_attachment_ids(answers)).update(
         application=application

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from jichitai.core.errors import DomainError
 from jichitai.core.japanese.calendar import add_business_days, business_days_between
 from jichitai.governance.services import record_event
+from jichitai.procedures import answer_table
 from jichitai.procedures.formdoc.answers import FieldError, check_upload
 from jichitai.procedures.models import Application, ApplicationEvent
 from jichitai.procedures.models import ApplicationStatus as S
@@ -77,7 +78,9 @@ def answer_correction(
             message=(message + attachment_note).strip(),
         )
         locked.status = S.UNDER_REVIEW
-        locked.save(update_fields=["status", "due_date"])
+        # Kept in step with the answers for the back office's search (answer_table).
+        locked.search_text = answer_table.search_text_of(locked)
+        locked.save(update_fields=["status", "due_date", "search_text"])
         record_event(
             "application.correction_answered",
             actor=user,

@@ -1,30 +1,37 @@
-"""The back office (受付・審査): each department's inbox of applications, and one application.
+"""The back office (受付・審査): each department's inbox of applications, one application, and
+casework on them: assignment (担当者), internal notes (内部メモ), bulk actions (一括処理) and
+the CSV export (CSVダウンロード).
 
 Staff see only their departments' applications; opening one is recorded in the audit log as
-a view of the applicant's personal data.
+a view of the applicant's personal data. Every action is a plain form (POST-redirect-GET) and
+works without JavaScript.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jichitai.accounts.views import staff_required
+from jichitai.core import spreadsheet_csv
 from jichitai.core.errors import DomainError
 from jichitai.governance.services import record_personal_data_access
-from jichitai.procedures import policies
+from jichitai.procedures import inbox_selectors, policies
 from jichitai.procedures.formdoc import rendering, routing
-from jichitai.procedures.forms import InboxFilterForm
+from jichitai.procedures.forms import AssignForm, BulkActionForm, ExportForm, InboxFilterForm
 from jichitai.procedures.models import Application, ApplicationStatus
 from jichitai.procedures.receipts import normalise
-from jichitai.procedures.services import review
+from jichitai.procedures.services import casework, review
 
 PAGE_SIZE = 50
 OPEN_STATUSES = [
@@ -39,17 +46,21 @@ OPEN_STATUSES = [
 def inbox(request: HttpRequest) -> HttpResponse:
     visible = policies.applications_visible_to_staff(request.user)
     form = InboxFilterForm(request.GET if request.GET else None, applications=visible)
-    applications = visible.select_related("procedure", "applicant").order_by(
+    applications = visible.select_related("procedure", "applicant", "assignee").order_by(
         "due_date", "submitted_at"
     )
     status = 200
     if form.is_bound and not form.is_valid():
         applications, status = applications.none(), 400
     elif form.is_bound:
-        applications = _filtered(applications, form.cleaned_data, timezone.localdate())
+        applications = inbox_selectors.filter_inbox(
+            applications, form.cleaned_data, user=request.user, today=timezone.localdate()
+        )
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    user: Any = request.user
+    departments = [department.pk for department in user.role_departments()]
     return render(
         request,
         "procedures/back_office/inbox.html",
@@ -59,21 +70,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "today": timezone.localdate(),
             "open_statuses": OPEN_STATUSES,
+            "bulk_form": BulkActionForm(
+                colleagues=inbox_selectors.colleagues_in(departments), me=request.user
+            ),
+            "can_export": policies.can_export_applications(request.user),
         },
         status=status,
     )
-
-
-def _filtered(applications, data: dict, today: dt.date):  # type: ignore[no-untyped-def]
-    if data.get("status"):
-        applications = applications.filter(status=data["status"])
-    if data.get("procedure"):
-        applications = applications.filter(procedure__slug=data["procedure"])
-    if data.get("receipt_number"):
-        applications = applications.filter(receipt_number=normalise(data["receipt_number"]))
-    if data.get("overdue"):
-        applications = applications.filter(due_date__lt=today, status__in=OPEN_STATUSES)
-    return applications
 
 
 @require_safe
@@ -81,7 +84,7 @@ def _filtered(applications, data: dict, today: dt.date):  # type: ignore[no-unty
 def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
     found: Application = get_object_or_404(
         policies.applications_visible_to_staff(request.user).select_related(
-            "procedure", "applicant", "identity_verification"
+            "procedure", "applicant", "identity_verification", "assignee"
         ),
         receipt_number=normalise(receipt_number),
     )
@@ -111,6 +114,11 @@ def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
                 for to in review.allowed_moves(request.user, found)
             ],
             "events": found.events.all(),
+            "notes": inbox_selectors.notes_of(found),
+            "assign_form": AssignForm(
+                initial={"assignee": found.assignee_id or ""},
+                colleagues=inbox_selectors.colleagues_in([found.procedure.department_id]),
+            ),
             "overdue": bool(
                 found.due_date
                 and found.due_date < timezone.localdate()
@@ -139,3 +147,168 @@ def move(request: HttpRequest, receipt_number: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("procedures:staff_application", found.receipt_number)
+
+
+# Casework (担当者・内部メモ・一括処理・CSV)
+
+REPORT_LIMIT = 200
+
+
+def _visible(request: HttpRequest, receipt_number: str) -> Application:
+    found: Application = get_object_or_404(
+        policies.applications_visible_to_staff(request.user),
+        receipt_number=normalise(receipt_number),
+    )
+    return found
+
+
+def _assignee(request: HttpRequest, value: str) -> Any | None:
+    """The staff member a form names: "me", a user id, or "" for nobody. Raises DomainError
+    for anything else."""
+    if value == "me":
+        return request.user
+    if not value:
+        return None
+    member = casework.staff_member(value)
+    if member is None:
+        raise DomainError(
+            "application.assignee_unknown", _("その職員は見つかりません。"), field="assignee"
+        )
+    return member
+
+
+@require_POST
+@staff_required
+def assign(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    found = _visible(request, receipt_number)
+    try:
+        casework.assign(request.user, found, _assignee(request, request.POST.get("assignee", "")))
+        messages.success(request, _("担当者を更新しました。"))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("procedures:staff_application", found.receipt_number)
+
+
+@require_POST
+@staff_required
+def add_note(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    found = _visible(request, receipt_number)
+    try:
+        casework.add_note(request.user, found, request.POST.get("body", ""))
+        messages.success(request, _("内部メモを追加しました。"))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect(reverse("procedures:staff_application", args=[found.receipt_number]) + "#notes")
+
+
+def _back_to_inbox(request: HttpRequest) -> HttpResponse:
+    """The inbox with the filters the staff member had (only a query string is kept)."""
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    return redirect(reverse("procedures:inbox") + (f"?{query}" if query else ""))
+
+
+@require_POST
+@staff_required
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Do one action to every ticked application; report each one that could not be done."""
+    user: Any = request.user
+    departments = [department.pk for department in user.role_departments()]
+    form = BulkActionForm(
+        request.POST, colleagues=inbox_selectors.colleagues_in(departments), me=request.user
+    )
+    if not form.is_valid():
+        messages.error(request, _("一括処理の内容を選んでください。"))
+        return _back_to_inbox(request)
+    action = form.cleaned_data["action"]
+    selected = request.POST.getlist("selected")
+    try:
+        if action in ("assign", "unassign"):
+            assignee = (
+                None
+                if action == "unassign"
+                else _assignee(request, form.cleaned_data["assignee"] or "me")
+            )
+            result = casework.bulk_assign(request.user, selected, assignee)
+        else:
+            result = casework.bulk_move(request.user, selected, action)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _back_to_inbox(request)
+    if result.done:
+        messages.success(
+            request,
+            _("%(count)d件を処理しました。") % {"count": len(result.done)},
+        )
+    for receipt_number, reason in result.refused:
+        messages.error(
+            request,
+            _("%(receipt)s は処理できませんでした：%(reason)s")
+            % {"receipt": receipt_number, "reason": reason},
+        )
+    return _back_to_inbox(request)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_required
+def export(request: HttpRequest) -> HttpResponse:
+    """GET: how many applications the inbox's filters select, and which characters Shift_JIS
+    cannot hold; POST: the CSV file, recorded in the audit log."""
+    if not policies.can_export_applications(request.user):
+        raise PermissionDenied
+    exportable = policies.applications_exportable_by(request.user)
+    data = request.POST if request.method == "POST" else request.GET
+    filters = InboxFilterForm(data, applications=exportable)
+    chosen = ExportForm(request.POST or None)
+    if not filters.is_valid():
+        return render(
+            request,
+            "procedures/back_office/export.html",
+            {"filters": filters, "form": chosen},
+            status=400,
+        )
+    applications = inbox_selectors.for_export(
+        inbox_selectors.filter_inbox(
+            exportable.order_by("due_date", "submitted_at"),
+            filters.cleaned_data,
+            user=request.user,
+            today=timezone.localdate(),
+        )
+    )
+    header, rows = inbox_selectors.export_table(applications)
+    if request.method == "POST" and chosen.is_valid():
+        encoding = chosen.cleaned_data["encoding"]
+        content, replacements = spreadsheet_csv.write(header, rows, encoding)
+        casework.record_export(
+            request.user, applications, encoding=encoding, replaced=len(replacements)
+        )
+        response = HttpResponse(
+            content,
+            content_type="text/csv; charset=" + ("utf-8" if encoding == "utf-8" else "Shift_JIS"),
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = (
+            f'attachment; filename="applications-{stamp}-{encoding}.csv"'
+        )
+        # Residents' personal data: no copy kept by the browser or a proxy.
+        response["Cache-Control"] = "no-store"
+        return response
+    _prepared, replacements = spreadsheet_csv.prepare(header, rows, "cp932")
+    casework.record_export_check(request.user, count=len(applications), replaced=len(replacements))
+    query = {key: str(value) for key, value in data.items() if key in filters.fields and value}
+    return render(
+        request,
+        "procedures/back_office/export.html",
+        {
+            "filters": filters,
+            "form": chosen,
+            "count": len(applications),
+            "query": query,
+            "inbox_query": urlencode(query),
+            "replacements": [
+                (item, [f"U+{ord(char):04X}" for char in item.characters])
+                for item in replacements[:REPORT_LIMIT]
+            ],
+            "replacement_count": len(replacements),
+        },
+        status=400 if chosen.is_bound else 200,
+    )
