@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ninja",
     "jichitai.core",
     "jichitai.governance",
+    "jichitai.notifications",
     "jichitai.accounts",
     "jichitai.procedures",
 ]
