@@ -126,7 +126,8 @@ def next_attempt_after(attempts: int, now: dt.datetime) -> dt.datetime | None:
 
 
 def _record_failure(email: OutboundEmail, error: Exception) -> None:
-    now = timezone.now()
+    # Counted from the claim, so a sweep run "as of" a time schedules from that time.
+    now = email.claimed_at or timezone.now()
     retry_at = next_attempt_after(email.attempts, now)
     text = f"{type(error).__name__}: {error}"[:MAX_ERROR]
     logger.warning("outbound e-mail %s attempt %s failed: %s", email.pk, email.attempts, text)

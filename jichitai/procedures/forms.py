@@ -44,3 +44,18 @@ class InboxFilterForm(forms.Form):
             ("", _("すべて")),
             *((p.slug, p.title_ja) for p in procedures),
         ]
+
+
+class DeliveryLogFilterForm(forms.Form):
+    """The delivery log's filter (メール送信履歴の絞り込み)."""
+
+    status = forms.ChoiceField(label=_("送信の状態"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from jichitai.notifications.models import OutboundEmailStatus
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("すべて")),
+            *OutboundEmailStatus.choices,
+        ]

@@ -7,6 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from jichitai.accounts.policies import is_verified_staff
+from jichitai.accounts.roles import Role
+from jichitai.notifications.models import OutboundEmail
 from jichitai.procedures.models import Application
 
 
@@ -18,3 +20,20 @@ def applications_visible_to_staff(user: Any) -> QuerySet[Application]:
         return Application.objects.none()
     departments = [department.pk for department in user.role_departments()]
     return Application.objects.filter(procedure__department__in=departments)
+
+
+def emails_visible_to_staff(user: Any) -> QuerySet[OutboundEmail]:
+    """Outbox messages about the cases of the departments where this member of staff holds a
+    department role: the same rule as applications_visible_to_staff."""
+    if not is_verified_staff(user):
+        return OutboundEmail.objects.none()
+    departments = [department.pk for department in user.role_departments()]
+    return OutboundEmail.objects.filter(department__in=departments)
+
+
+def can_edit_notification_templates(user: Any, procedure: Any) -> bool:
+    """Department administrators (所属管理者) of the procedure's department may word its mail."""
+    return is_verified_staff(user) and any(
+        department.pk == procedure.department_id
+        for department in user.role_departments(Role.DEPARTMENT_ADMIN)
+    )

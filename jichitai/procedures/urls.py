@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jichitai.procedures.views import apply, back_office, catalogue
+from jichitai.procedures.views import apply, back_office, catalogue, notifications
 
 app_name = "procedures"
 
@@ -34,6 +34,12 @@ urlpatterns = [
         "staff/applications/<str:receipt_number>/move/",
         back_office.move,
         name="staff_application_move",
+    ),
+    path("staff/notifications/", notifications.delivery_log, name="staff_notifications"),
+    path(
+        "staff/notifications/<int:pk>/retry/",
+        notifications.retry,
+        name="staff_notification_retry",
     ),
     path("applications/<str:receipt_number>/", apply.application_detail, name="application_detail"),
 ]

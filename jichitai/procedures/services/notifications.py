@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from jichitai.core.errors import DomainError
 from jichitai.core.templatetags.jichitai_dates import wareki
@@ -21,7 +22,8 @@ from jichitai.governance.services import record_event
 from jichitai.notifications import sandbox
 from jichitai.notifications.mail import render_template_files
 from jichitai.notifications.models import OutboundEmail
-from jichitai.notifications.services import queue_email
+from jichitai.notifications.services import queue_email, retry_now
+from jichitai.procedures import policies
 from jichitai.procedures.models import (
     Application,
     NotificationEvent,
@@ -92,8 +94,14 @@ def save_template(
     """Set a procedure's own template for one event and language (差し替え).
 
     Raises `notification_template.invalid` naming the field when the template does not parse
-    or uses a variable, tag or filter that is not allowed; nothing is saved then.
+    or uses a variable, tag or filter that is not allowed, and `notification_template.forbidden`
+    unless the actor administers the procedure's department; nothing is saved then.
     """
+    if not policies.can_edit_notification_templates(actor, procedure):
+        raise DomainError(
+            "notification_template.forbidden",
+            _("この手続きのメール文面を変更する権限がありません。"),
+        )
     with transaction.atomic():
         template = NotificationTemplate.objects.filter(
             procedure=procedure, event=event, language=language
@@ -116,6 +124,11 @@ def save_template(
 
 def delete_template(actor: Any, template: NotificationTemplate) -> None:
     """Go back to the default wording for this event and language."""
+    if not policies.can_edit_notification_templates(actor, template.procedure):
+        raise DomainError(
+            "notification_template.forbidden",
+            _("この手続きのメール文面を変更する権限がありません。"),
+        )
     with transaction.atomic():
         record_event(
             "notification_template.delete",
@@ -124,3 +137,16 @@ def delete_template(actor: Any, template: NotificationTemplate) -> None:
             detail={"event": template.event, "language": template.language},
         )
         template.delete()
+
+
+def retry_delivery(actor: Any, email: OutboundEmail) -> None:
+    """Send a failed message again now (再送). The caller has checked the actor may see it
+    (policies.emails_visible_to_staff). Raises `notification.not_failed` when it is not failed
+    (sent or retried meanwhile)."""
+    with transaction.atomic():
+        if not retry_now(email):
+            raise DomainError(
+                "notification.not_failed",
+                _("このメールは送信失敗の状態ではないため、再送できません。"),
+            )
+        record_event("notification.retry", actor=actor, target=email, detail={"event": email.event})
