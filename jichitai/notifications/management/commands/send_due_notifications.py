@@ -28,7 +28,9 @@ class Command(BaseCommand):
             for number in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(number, lambda *_: stop.set())
         while True:
-            close_old_connections()
+            if loop:
+                # A long-running process drops connections that broke or aged meanwhile.
+                close_old_connections()
             result = sweep()
             if result.sent or result.not_sent or result.released or not loop:
                 self.stdout.write(
