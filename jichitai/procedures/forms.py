@@ -59,3 +59,17 @@ class DeliveryLogFilterForm(forms.Form):
             ("", _("すべて")),
             *OutboundEmailStatus.choices,
         ]
+
+
+class NotificationTemplateForm(forms.Form):
+    """A procedure's own wording of one event's mail in one language."""
+
+    subject = forms.CharField(label=_("件名"), max_length=200)
+    body = forms.CharField(
+        label=_("本文"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "{{ 変数名 }} で申請ごとの値を差し込めます。使える変数は下の一覧のとおりです。"
+        ),
+    )

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from jichitai.accounts.policies import is_verified_staff
 from jichitai.accounts.roles import Role
 from jichitai.notifications.models import OutboundEmail
-from jichitai.procedures.models import Application
+from jichitai.procedures.models import Application, Procedure
 
 
 def applications_visible_to_staff(user: Any) -> QuerySet[Application]:
@@ -37,3 +37,11 @@ def can_edit_notification_templates(user: Any, procedure: Any) -> bool:
         department.pk == procedure.department_id
         for department in user.role_departments(Role.DEPARTMENT_ADMIN)
     )
+
+
+def procedures_with_editable_notifications(user: Any) -> QuerySet[Procedure]:
+    """Procedures whose mail this user may word (see can_edit_notification_templates)."""
+    if not is_verified_staff(user):
+        return Procedure.objects.none()
+    departments = [d.pk for d in user.role_departments(Role.DEPARTMENT_ADMIN)]
+    return Procedure.objects.filter(department__in=departments)

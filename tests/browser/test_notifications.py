@@ -65,3 +65,27 @@ def test_a_clerk_finds_a_failed_message_and_sends_it_again(
     expect(page.get_by_role("alert")).to_be_visible()
     assert not javascript or axe_violations(page) == []  # axe needs JavaScript
     context.close()
+
+
+def test_a_department_admin_words_mail_by_keyboard(page: Page, make_staff, catalogue) -> None:
+    sign_in_staff(page, make_staff("department_admin", department="koseki"), TEST_PASSWORD)
+    page.goto("/staff/")
+    page.get_by_role("link", name="メールの文面").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("メールの文面")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="標準の文面（設定する） （補正の依頼・English）").first.press(
+        "Enter"
+    )
+    page.get_by_label("件名").fill("Correction needed: {{ receipt_number }}")
+    page.get_by_label("本文").fill("{{ applicant.email }}")
+    page.get_by_role("button", name="保存する").press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("applicant.email")
+    assert axe_violations(page) == []
+    page.get_by_label("本文").fill("{{ name }}: {{ message }}")
+    page.get_by_role("button", name="保存する").press("Enter")
+    expect(page.get_by_text("メールの文面を保存しました。")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="独自の文面を編集 （補正の依頼・English）")
+    ).to_be_visible()
+    assert axe_violations(page) == []

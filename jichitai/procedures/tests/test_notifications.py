@@ -227,3 +227,44 @@ def test_retry_now_sends_a_failed_message_and_only_in_ones_own_department(
     assert AuditEvent.objects.filter(action="notification.retry", actor_id=clerk.pk).exists()
     again = client.post(f"/staff/notifications/{failed.pk}/retry/", follow=True)
     assert "再送できません" in again.content.decode()
+
+
+def test_a_department_admin_words_a_procedures_mail_on_the_staff_screen(
+    client, make_staff, signed_in, catalogue
+) -> None:
+    signed_in(client, make_staff("department_admin", department="koseki"))
+    index = client.get("/staff/notification-templates/")
+    assert index.status_code == 200
+    html = index.content.decode()
+    assert "児童手当の認定請求" in html and "粗大ごみ収集の申込み" not in html  # kazei's
+    url = "/staff/notification-templates/jido-teate/correction_requested/en/"
+    assert client.get(url).status_code == 200
+    broken = client.post(url, {"subject": "Fix {{ receipt_number }}", "body": "{% load i18n %}"})
+    assert broken.status_code == 400 and "i18n" in broken.content.decode()
+    assert not NotificationTemplate.objects.exists()
+    saved = client.post(url, {"subject": "Fix {{ receipt_number }}", "body": "{{ message }}"})
+    assert saved.status_code == 302
+    template = NotificationTemplate.objects.get()
+    assert (template.event, template.language, template.subject) == (
+        "correction_requested",
+        "en",
+        "Fix {{ receipt_number }}",
+    )
+    assert "Fix {{ receipt_number }}" in client.get(url).content.decode()
+    assert client.post(url + "reset/").status_code == 302
+    assert not NotificationTemplate.objects.exists()
+    assert AuditEvent.objects.filter(action="notification_template.delete").exists()
+    for other in (
+        "/staff/notification-templates/sodai-gomi/received/ja/",  # another department's
+        "/staff/notification-templates/jido-teate/withdrawn/ja/",
+        "/staff/notification-templates/jido-teate/received/fr/",
+    ):
+        assert client.get(other).status_code == 404
+
+
+def test_clerks_cannot_word_mail(client, make_staff, signed_in, catalogue) -> None:
+    signed_in(client, make_staff("clerk", department="koseki"))
+    url = "/staff/notification-templates/jido-teate/received/ja/"
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"subject": "x", "body": "y"}).status_code == 404
+    assert not NotificationTemplate.objects.exists()
