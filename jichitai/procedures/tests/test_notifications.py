@@ -268,3 +268,15 @@ def test_clerks_cannot_word_mail(client, make_staff, signed_in, catalogue) -> No
     assert client.get(url).status_code == 404
     assert client.post(url, {"subject": "x", "body": "y"}).status_code == 404
     assert not NotificationTemplate.objects.exists()
+
+
+def test_delivery_log_query_count_is_flat(
+    client, make_staff, signed_in, catalogue, make_user, django_assert_max_num_queries
+) -> None:
+    signed_in(client, make_staff("clerk", department="koseki"))
+    procedure = open_for_notes(catalogue["jido"])
+    for _ in range(11):
+        apply_with_note(make_user("resident"), procedure)
+    # 13 with one row or with eleven: nothing is read per row.
+    with django_assert_max_num_queries(13):
+        assert len(client.get("/staff/notifications/").context["page"]) == 11
