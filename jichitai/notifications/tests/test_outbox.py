@@ -224,3 +224,21 @@ def test_prune_deletes_only_old_sent_messages(capsys) -> None:
     assert set(OutboundEmail.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
     call_command("prune_notifications", days=0)
     assert set(OutboundEmail.objects.values_list("pk", flat=True)) == {waiting.pk}
+
+
+def test_a_message_whose_task_was_never_queued_is_sent_by_the_sweeper(
+    monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    from jichitai.notifications import tasks
+
+    class QueueDown:
+        def enqueue(self, **kwargs) -> None:
+            raise ConnectionError("task queue unavailable")
+
+    monkeypatch.setattr(tasks, "deliver_outbound_email", QueueDown())
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _queue()  # the change commits; the enqueue fails and is only logged
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (S.QUEUED, 0) and mail.outbox == []
+    assert services.sweep().sent == 1
+    assert len(mail.outbox) == 1
