@@ -19,7 +19,7 @@ help:
 	@echo "make test    set up and run the whole test suite (DATABASE_URL selects the database)"
 	@echo "make setup   install Python and npm dependencies, build assets and translations"
 	@echo "make lint    ruff, mypy, import-linter's layers, makemigrations --check"
-	@echo "make worker  run the background task worker"
+	@echo "make worker  run the background task worker and the mail sweeper"
 	@echo "make bench B=<name>  run bench/<name>.py"
 
 $(UV):
@@ -55,6 +55,7 @@ run: setup
 	@trap 'kill 0' EXIT; \
 	$(PY) manage.py db_worker & \
 	$(PY) manage.py run_sample_oidc_provider --port $(OIDC_PORT) & \
+	$(PY) manage.py send_due_notifications --loop & \
 	.venv/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
 	  --access-logfile /dev/null --error-logfile -
 
@@ -69,7 +70,11 @@ lint: setup
 	.venv/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
+# The task worker, and beside it the outbox sweeper that retries mail and sends what a lost
+# task never did.
 worker: setup
+	@trap 'kill 0' EXIT; \
+	$(PY) manage.py send_due_notifications --loop & \
 	$(PY) manage.py db_worker
 
 bench: setup

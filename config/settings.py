@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ninja",
     "jichitai.core",
     "jichitai.governance",
+    "jichitai.notifications",
     "jichitai.accounts",
     "jichitai.procedures",
     "jichitai.opendata",
@@ -293,6 +294,15 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Jichitai <no-reply@l
 EMAIL_TIMEOUT = 10
 # The address residents see in links sent by mail (verification, magic links).
 JICHITAI_PUBLIC_URL = env.str("JICHITAI_PUBLIC_URL", default="http://127.0.0.1:8000")
+
+# The mail outbox (jichitai.notifications): seconds to wait before each retry (the message
+# fails after the last), seconds a send may take before another worker takes it over, and
+# days sent messages are kept in the delivery log (manage.py prune_notifications).
+NOTIFICATIONS_RETRY_DELAYS = env.list(
+    "NOTIFICATIONS_RETRY_DELAYS", cast=int, default=[60, 300, 1800, 7200, 21600]
+)
+NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=600)
+NOTIFICATIONS_KEEP_SENT_DAYS = env.int("NOTIFICATIONS_KEEP_SENT_DAYS", default=90)
 
 TASKS = {
     "default": {

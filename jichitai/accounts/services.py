@@ -29,9 +29,9 @@ from jichitai.accounts.sessions import end_all_sessions
 from jichitai.accounts.tokens import email_verification_token
 from jichitai.core import request_context
 from jichitai.core.errors import DomainError
-from jichitai.core.mail import send_templated_email
 from jichitai.core.models import OrgUnit
 from jichitai.governance.services import record_event
+from jichitai.notifications.mail import send_templated_email
 
 MFA_PENDING_KEY = "jichitai.mfa_pending"
 STAFF_SIGNED_IN_AT_KEY = "jichitai.staff_signed_in_at"

@@ -1,4 +1,8 @@
-"""Background tasks of the core: sending one e-mail."""
+"""Background tasks of the core.
+
+`deliver_email` is kept only so tasks queued before the outbox existed still run after an
+upgrade; new mail goes through jichitai.notifications (an outbox row, then its ID as the task).
+"""
 
 from __future__ import annotations
 

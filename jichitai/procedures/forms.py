@@ -121,3 +121,32 @@ class ExportForm(forms.Form):
         initial="utf-8",
         widget=forms.RadioSelect,
     )
+
+
+class DeliveryLogFilterForm(forms.Form):
+    """The delivery log's filter (メール送信履歴の絞り込み)."""
+
+    status = forms.ChoiceField(label=_("送信の状態"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from jichitai.notifications.models import OutboundEmailStatus
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("すべて")),
+            *OutboundEmailStatus.choices,
+        ]
+
+
+class NotificationTemplateForm(forms.Form):
+    """A procedure's own wording of one event's mail in one language."""
+
+    subject = forms.CharField(label=_("件名"), max_length=200)
+    body = forms.CharField(
+        label=_("本文"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "{{ 変数名 }} で申請ごとの値を差し込めます。使える変数は下の一覧のとおりです。"
+        ),
+    )

@@ -381,3 +381,64 @@ class InternalNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} note {self.pk}"
+
+
+class NotificationEvent(models.TextChoices):
+    """The moments an applicant is told about by mail."""
+
+    RECEIVED = "received", _("申請の受付")
+    CORRECTION_REQUESTED = "correction_requested", _("補正の依頼")
+    DECIDED = "decided", _("審査の結果（承認・却下）")
+
+
+# What a procedure's own template may use: plain strings, the same for every event (a value
+# that does not apply to the event is empty).
+NOTIFICATION_VARIABLES: dict[str, Any] = {
+    "name": _("申請者の名前"),
+    "procedure": _("手続きの名前"),
+    "receipt_number": _("受付番号"),
+    "submitted_at": _("申請日時"),
+    "due_date": _("処理期限の目安"),
+    "status": _("申請の状態"),
+    "message": _("担当課からのお知らせ"),
+    "url": _("申請の一覧のURL"),
+}
+
+
+class NotificationTemplate(models.Model):
+    """A procedure's own wording for one event's mail in one language, replacing the default
+    (procedures/email/*.txt). Written in Django's template syntax, checked and rendered in a
+    sandbox (jichitai.notifications.sandbox): only NOTIFICATION_VARIABLES, `default`, `if`."""
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="notification_templates"
+    )
+    event = models.CharField(_("通知の種類"), max_length=32, choices=NotificationEvent.choices)
+    language = models.CharField(_("言語"), max_length=8, choices=settings.LANGUAGES)
+    subject = models.CharField(_("件名"), max_length=200)
+    body = models.TextField(_("本文"), max_length=5000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "event", "language"], name="one_template_per_event_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id}:{self.event}:{self.language}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from jichitai.notifications.sandbox import TemplateRejected, check
+
+        errors = {}
+        for field in ("subject", "body"):
+            try:
+                check(getattr(self, field), NOTIFICATION_VARIABLES)
+            except TemplateRejected as rejected:
+                errors[field] = rejected.message
+        if errors:
+            raise ValidationError(errors)

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from jichitai.procedures.views import apply, back_office, builder, catalogue, documents
+from jichitai.procedures.views import (
+    apply,
+    back_office,
+    builder,
+    catalogue,
+    documents,
+    notification_templates,
+    notifications,
+)
 
 app_name = "procedures"
 
@@ -71,6 +79,27 @@ urlpatterns = [
         "staff/applications/<str:receipt_number>/move/",
         back_office.move,
         name="staff_application_move",
+    ),
+    path("staff/notifications/", notifications.delivery_log, name="staff_notifications"),
+    path(
+        "staff/notifications/<int:pk>/retry/",
+        notifications.retry,
+        name="staff_notification_retry",
+    ),
+    path(
+        "staff/notification-templates/",
+        notification_templates.index,
+        name="staff_notification_templates",
+    ),
+    path(
+        "staff/notification-templates/<slug:slug>/<slug:event>/<slug:language>/",
+        notification_templates.edit,
+        name="staff_notification_template",
+    ),
+    path(
+        "staff/notification-templates/<slug:slug>/<slug:event>/<slug:language>/reset/",
+        notification_templates.reset,
+        name="staff_notification_template_reset",
     ),
     path("applications/<str:receipt_number>/", apply.application_detail, name="application_detail"),
     *[

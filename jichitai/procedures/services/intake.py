@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from jichitai.accounts.identity import selectors as identity_selectors
 from jichitai.core.errors import DomainError
 from jichitai.core.japanese.calendar import add_business_days
-from jichitai.core.mail import send_templated_email
 from jichitai.governance.services import record_event
 from jichitai.procedures import answer_table
 from jichitai.procedures.formdoc import routing, schema
@@ -39,10 +38,12 @@ from jichitai.procedures.models import (
     Attachment,
     FormVersion,
     IdentityLevel,
+    NotificationEvent,
     Procedure,
 )
 from jichitai.procedures.receipts import new_receipt_number
 from jichitai.procedures.services import dedupe
+from jichitai.procedures.services.notifications import notify_applicant
 
 _LEVEL_ORDER: list[str] = [IdentityLevel.NONE, IdentityLevel.ACCOUNT, IdentityLevel.VERIFIED]
 
@@ -363,12 +364,7 @@ def file_application(
     Attachment.objects.filter(owner=user, application=None, pk__in=_attachment_ids(answers)).update(
         application=application
     )
-    send_templated_email(
-        user.email,
-        "procedures/email/application_received",
-        {"application": application, "procedure": locked, "user": user},
-        user.preferred_language,
-    )
+    notify_applicant(application, NotificationEvent.RECEIVED)
     # Last: the audit chain's head stays locked until commit, so take it as late as possible.
     record_event(
         "application.submit",

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from jichitai.accounts.services import sign_in_resident
 from jichitai.core.errors import DomainError
-from jichitai.core.mail import send_templated_email
 from jichitai.governance.services import record_event
+from jichitai.notifications.mail import send_templated_email
 from jichitai.procedures.models import ApplicationDraft
 
 RESUME_LINK_DAYS = 7

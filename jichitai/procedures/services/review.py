@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from jichitai.accounts.roles import Role
 from jichitai.core.errors import DomainError
-from jichitai.core.mail import send_templated_email
 from jichitai.governance.services import record_event
-from jichitai.procedures.models import Application, ApplicationEvent
+from jichitai.procedures.models import Application, ApplicationEvent, NotificationEvent
 from jichitai.procedures.models import ApplicationStatus as S
 from jichitai.procedures.policies import applications_visible_to_staff
+from jichitai.procedures.services.notifications import notify_applicant
 
 # to-state → (states it can be reached from, roles in the owning department that may do it)
 TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -113,9 +113,9 @@ def _apply_move(actor: Any, locked: Application, to_status: str, message: str) -
     locked.status = to_status
     locked.save(update_fields=["status"])
     if to_status in TOLD_BY_MAIL:
-        send_templated_email(
-            locked.applicant.email,
-            "procedures/email/status_changed",
-            {"application": locked, "message": message, "user": locked.applicant},
-            locked.applicant.preferred_language,
+        event = (
+            NotificationEvent.CORRECTION_REQUESTED
+            if to_status == S.CORRECTION_REQUESTED
+            else NotificationEvent.DECIDED
         )
+        notify_applicant(locked, event, message=message)

@@ -1,0 +1,189 @@
+"""Writing to the outbox and delivering from it.
+
+Delivery is at least once, never two copies from two workers: a message is claimed by one
+conditional UPDATE (queued → sending) before it is sent, so concurrent workers and the sweeper
+cannot both send it. What cannot be ruled out is a crash after the SMTP server accepted the
+message but before the row is marked `sent`: the lease expires and the message is sent again.
+That copy carries the same Message-ID, so mail clients and servers can recognise it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMessage
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from jichitai.notifications import conf
+from jichitai.notifications.models import OutboundEmail
+from jichitai.notifications.models import OutboundEmailStatus as S
+
+logger = logging.getLogger(__name__)
+MAX_ERROR = 1000
+
+
+def queue_email(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    language: str,
+    event: str,
+    department_id: int | None = None,
+    related: models.Model | None = None,
+    reference: str = "",
+) -> OutboundEmail:
+    """Put one message in the outbox and deliver it after the surrounding transaction commits.
+
+    Call it inside the transaction that makes the change the message is about: a rollback
+    leaves no message, and a crash after the commit leaves a queued row the sweeper sends.
+    """
+    email = OutboundEmail.objects.create(
+        recipient=to,
+        subject=" ".join(subject.split())[:255],
+        body=body,
+        language=language,
+        event=event,
+        department_id=department_id,
+        related_type=ContentType.objects.get_for_model(related) if related is not None else None,
+        related_id=related.pk if related is not None else None,
+        reference=reference,
+    )
+    _enqueue_on_commit(email.pk)
+    return email
+
+
+def _enqueue_on_commit(email_id: int) -> None:
+    # Imported here: the task module imports this one.
+    from jichitai.notifications.tasks import deliver_outbound_email
+
+    def enqueue() -> None:
+        try:
+            deliver_outbound_email.enqueue(email_id=email_id)
+        except Exception:
+            # The row is committed and due: the sweeper sends it. The change the user made
+            # must not fail because the task queue did.
+            logger.exception("could not enqueue outbound e-mail %s", email_id)
+
+    transaction.on_commit(enqueue)
+
+
+def claim(email_id: int, now: dt.datetime | None = None) -> OutboundEmail | None:
+    """Take a due, queued message for sending (queued → sending); None if it is not due or
+    another worker has it. One UPDATE with the old state in its WHERE clause: of two workers,
+    exactly one changes the row, on SQLite and PostgreSQL alike."""
+    now = now or timezone.now()
+    taken = OutboundEmail.objects.filter(
+        pk=email_id, status=S.QUEUED, next_attempt_at__lte=now
+    ).update(status=S.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not taken:
+        return None
+    return OutboundEmail.objects.get(pk=email_id)
+
+
+def deliver(email_id: int, now: dt.datetime | None = None) -> bool:
+    """Claim and send one message; True if this call sent it.
+
+    An SMTP failure is recorded on the row with the time of the next attempt (or `failed`
+    after the last); it is never raised, so the caller's work goes on.
+    """
+    email = claim(email_id, now)
+    if email is None:
+        return False
+    try:
+        _send(email)
+    except Exception as error:  # SMTP errors, refused connections, timeouts, bad addresses
+        _record_failure(email, error)
+        return False
+    # Only the claimer marks it, and only while its claim stands.
+    OutboundEmail.objects.filter(pk=email.pk, status=S.SENDING, claimed_at=email.claimed_at).update(
+        status=S.SENT, sent_at=timezone.now(), body="", last_error=""
+    )
+    return True
+
+
+def _send(email: OutboundEmail) -> None:
+    message = EmailMessage(
+        subject=email.subject,
+        body=email.body,
+        to=[email.recipient],
+        headers={"Message-ID": email.message_id},
+    )
+    message.send(fail_silently=False)
+
+
+def next_attempt_after(attempts: int, now: dt.datetime) -> dt.datetime | None:
+    """When to try again after `attempts` failed attempts; None when there are no more."""
+    delays = conf.retry_delays()
+    if attempts > len(delays):
+        return None
+    return now + delays[attempts - 1]
+
+
+def _record_failure(email: OutboundEmail, error: Exception) -> None:
+    # Counted from the claim, so a sweep run "as of" a time schedules from that time.
+    now = email.claimed_at or timezone.now()
+    retry_at = next_attempt_after(email.attempts, now)
+    text = f"{type(error).__name__}: {error}"[:MAX_ERROR]
+    logger.warning("outbound e-mail %s attempt %s failed: %s", email.pk, email.attempts, text)
+    OutboundEmail.objects.filter(pk=email.pk, status=S.SENDING, claimed_at=email.claimed_at).update(
+        status=S.QUEUED if retry_at else S.FAILED,
+        next_attempt_at=retry_at or now,
+        last_error=text,
+    )
+
+
+@dataclass
+class SweepResult:
+    released: int = 0
+    sent: int = 0
+    not_sent: int = 0
+
+
+def sweep(now: dt.datetime | None = None, limit: int = 200) -> SweepResult:
+    """Send what is due: messages whose task never ran, retries whose time has come, and
+    messages whose sender died while sending (their lease expired)."""
+    now = now or timezone.now()
+    result = SweepResult()
+    stale = OutboundEmail.objects.filter(status=S.SENDING, claimed_at__lt=now - conf.lease())
+    lost = "lease expired: the worker stopped while sending"
+    result.released = stale.filter(attempts__lt=conf.max_attempts()).update(
+        status=S.QUEUED, next_attempt_at=now, last_error=lost
+    )
+    stale.update(status=S.FAILED, last_error=lost)
+    due = list(
+        OutboundEmail.objects.filter(status=S.QUEUED, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for email_id in due:
+        if deliver(email_id, now):
+            result.sent += 1
+        else:
+            result.not_sent += 1
+    return result
+
+
+def retry_now(email: OutboundEmail) -> bool:
+    """Give a failed message a new round of attempts, starting now; False if it was not
+    failed (someone else retried it, or it was sent meanwhile)."""
+    with transaction.atomic():
+        changed = OutboundEmail.objects.filter(pk=email.pk, status=S.FAILED).update(
+            status=S.QUEUED, attempts=0, next_attempt_at=timezone.now()
+        )
+        if changed:
+            _enqueue_on_commit(email.pk)
+    return bool(changed)
+
+
+def prune_sent(older_than_days: int | None = None, now: dt.datetime | None = None) -> int:
+    """Delete sent messages older than the retention (NOTIFICATIONS_KEEP_SENT_DAYS)."""
+    days = conf.keep_sent_days() if older_than_days is None else older_than_days
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    deleted, _ = OutboundEmail.objects.filter(status=S.SENT, sent_at__lt=cutoff).delete()
+    return deleted
