@@ -144,12 +144,13 @@ def _check_field(field: Field, column: pl.Series, missing: pl.Series) -> _Checke
         parsed = _parse_fast(column, target)
         fast_ok = present & column.str.contains(pattern) & parsed.is_not_null()
     else:
-        fast_ok, parsed = pl.Series([False] * len(column)), pl.Series([None] * len(column))
+        fast_ok = pl.repeat(False, len(column), eager=True)
+        parsed = pl.repeat(None, len(column), dtype=pl.String, eager=True)
 
     failed = {
         name: _fast_constraint(field, name, column, parsed) & fast_ok for name in _names(field)
     }
-    type_bad = pl.Series([False] * len(column))
+    type_bad = pl.repeat(False, len(column), eager=True)
 
     # Everything else, one distinct value at a time, read exactly as the standard reads it.
     slow = column.filter(present & ~fast_ok).unique().to_list()
