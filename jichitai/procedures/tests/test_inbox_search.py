@@ -140,7 +140,7 @@ def test_the_migration_fills_search_text_for_existing_applications(people) -> No
 
     from django.apps import apps
 
-    migration = importlib.import_module("jichitai.procedures.migrations.0006_casework")
+    migration = importlib.import_module("jichitai.procedures.migrations.0008_casework")
     Application.objects.update(search_text="")
     migration.fill_search_text(apps, None)
     for application in Application.objects.all():
