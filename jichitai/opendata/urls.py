@@ -6,6 +6,8 @@ from jichitai.opendata.ckan import views as ckan
 app_name = "opendata"
 
 urlpatterns = [
+    path("data/", views.search, name="search"),
+    path("data/<slug:name>/", views.dataset_detail, name="dataset"),
     path("api/", ckan.api_version, name="api_version"),
     path("api/3/", ckan.api_version, {"version": 3}, name="api_version_3"),
     path("api/3/action/<str:name>", ckan.action, name="action"),

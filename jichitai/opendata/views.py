@@ -1,16 +1,33 @@
-"""Public pages of the open data portal (files first; the search UI builds on these)."""
+"""Public pages of the open data portal: search, a data set, a file to download."""
 
 from __future__ import annotations
 
 import uuid
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from jichitai.opendata.models import Resource, State
+from jichitai.opendata import selectors
+from jichitai.opendata.ckan.errors import ActionError
+from jichitai.opendata.forms import FACETS, DatasetSearchForm
+from jichitai.opendata.licences import licence_by_id
+from jichitai.opendata.models import Dataset, Resource, State
 from jichitai.opendata.policies import datasets_visible_to
+
+PAGE_SIZE = 20
+FACET_TITLES = {
+    "organization": gettext_lazy("担当課"),
+    "groups": gettext_lazy("分類"),
+    "tags": gettext_lazy("タグ"),
+    "res_format": gettext_lazy("形式"),
+    "license_id": gettext_lazy("ライセンス"),
+}
 
 EXTENSIONS = {"CSV": "csv", "PDF": "pdf", "JSON": "json", "GEOJSON": "geojson"}
 
@@ -38,4 +55,79 @@ def resource_download(
         as_attachment=True,
         filename=f"{resource.dataset.name}-{resource.position + 1}.{extension}",
         content_type=content_type,
+    )
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """データを探す: words and facets, as links that work without JavaScript."""
+    form = DatasetSearchForm(request.GET or None)
+    status = 200
+    query, filters = "", {}
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif form.is_bound:
+        query, filters = form.cleaned_data["q"], form.filters()
+    try:
+        datasets, facets = selectors.search(request.user, query, filters)
+    except ActionError:
+        # Words that read as query syntax the search does not know: say so, show nothing.
+        form.add_error("q", _("この言葉では検索できません。記号を除いて探してください。"))
+        datasets, facets, status = Dataset.objects.none(), [], 400
+    page = Paginator(datasets, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Links keep the words and chosen facets, without the page number or empty fields.
+    base = QueryDict(mutable=True)
+    for key in request.GET:
+        value = request.GET.get(key, "")
+        if value and key != "page":
+            base[key] = value
+    facet_groups = [
+        (FACET_TITLES[field], [(item, _toggled(base, item)) for item in items])
+        for field, items in zip(FACETS, facets, strict=False)
+        if items
+    ]
+    return render(
+        request,
+        "opendata/search.html",
+        {
+            "form": form,
+            "page": page,
+            "query": base.urlencode(),
+            "facet_groups": facet_groups,
+            "searched": form.is_bound,
+        },
+        status=status,
+    )
+
+
+def _toggled(query: QueryDict, item: selectors.FacetItem) -> str:
+    """The search address with this facet value chosen, or released when already chosen."""
+    changed = query.copy()
+    if item.active:
+        changed.pop(item.field, None)
+    else:
+        changed[item.field] = item.value
+    return changed.urlencode()
+
+
+@require_safe
+def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
+    dataset = selectors.dataset_for_page(request.user, name)
+    if dataset is None:
+        raise Http404
+    resources = selectors.resources_of(dataset)
+    previews = {resource.pk: selectors.preview(resource) for resource in resources}
+    licence = licence_by_id(dataset.license_id)
+    api_url = request.build_absolute_uri(
+        reverse("opendata:action", kwargs={"name": "package_show"}) + f"?id={dataset.name}"
+    )
+    return render(
+        request,
+        "opendata/dataset.html",
+        {
+            "dataset": dataset,
+            "resources": [(resource, previews[resource.pk]) for resource in resources],
+            "licence": licence,
+            "api_url": api_url,
+        },
     )

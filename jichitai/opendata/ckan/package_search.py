@@ -113,7 +113,7 @@ def matching_datasets(user: Any, request: SearchRequest) -> QuerySet[Dataset]:
     return query
 
 
-def _display_names(field: str, values: list[str]) -> dict[str, str]:
+def display_names(field: str, values: list[str]) -> dict[str, str]:
     if field == "organization":
         return dict(OrgUnit.objects.filter(code__in=values).values_list("code", "name_ja"))
     if field == "groups":
@@ -157,7 +157,7 @@ def package_search(user: Any, data: dict[str, Any], base_url: str) -> dict[str, 
         counts = facet_counts(
             matches, field, limit=request.facet_limit, mincount=request.facet_mincount
         )
-        names = _display_names(field, [value for value, _ in counts])
+        names = display_names(field, [value for value, _ in counts])
         facets[field] = dict(counts)
         search_facets[field] = {
             "title": field,

@@ -1,0 +1,99 @@
+"""Reads for the portal pages: searching data sets with facet counts, one data set, a preview."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.db.models import QuerySet
+
+from jichitai.opendata.ckan.package_search import (
+    SearchRequest,
+    display_names,
+    facet_counts,
+    matching_datasets,
+)
+from jichitai.opendata.forms import FACETS
+from jichitai.opendata.models import Dataset, Resource, State
+from jichitai.opendata.policies import datasets_visible_to
+
+PREVIEW_ROWS = 20
+FACET_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class FacetItem:
+    field: str
+    value: str
+    label: str
+    count: int
+    active: bool
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def search(
+    user: Any, query: str, filters: dict[str, str]
+) -> tuple[QuerySet[Dataset], list[list[FacetItem]]]:
+    """Published data sets matching the words and the chosen facet values, newest first, and
+    the facet counts over those matches."""
+    fq = " ".join(f"{field}:{_quoted(value)}" for field, value in filters.items())
+    request = SearchRequest.from_data({"q": query, "fq": fq})
+    matches = matching_datasets(user, request)
+    facets = []
+    for field in FACETS:
+        counts = facet_counts(matches, field, limit=FACET_LIMIT, mincount=1)
+        names = display_names(field, [value for value, _ in counts])
+        facets.append(
+            [
+                FacetItem(field, value, names.get(value, value), count, filters.get(field) == value)
+                for value, count in counts
+            ]
+        )
+    datasets = (
+        matches.select_related("owner_org")
+        .prefetch_related("tags", "resources")
+        .order_by("-metadata_modified", "pk")
+    )
+    return datasets, facets
+
+
+def dataset_for_page(user: Any, name: str) -> Dataset | None:
+    return (
+        datasets_visible_to(user)
+        .filter(name=name)
+        .select_related("owner_org")
+        .prefetch_related("tags", "groups")
+        .first()
+    )
+
+
+def resources_of(dataset: Dataset) -> list[Resource]:
+    return list(
+        dataset.resources.filter(state=State.ACTIVE)
+        .select_related("published_file")
+        .order_by("position")
+    )
+
+
+PREVIEW_BYTES = 256 * 1024
+
+
+def preview(resource: Resource) -> tuple[list[str], list[list[str]]] | None:
+    """The header and first rows of a published table, for a quick look on the page."""
+    published = resource.published_file
+    if published is None or not published.published_storage_name:
+        return None
+    with default_storage.open(published.published_storage_name, "rb") as handle:
+        chunk = handle.read(PREVIEW_BYTES)
+    rows = list(csv.reader(io.StringIO(chunk.decode("utf-8-sig", errors="ignore"), newline="")))
+    if len(chunk) == PREVIEW_BYTES:
+        rows = rows[:-1]  # The read may have stopped inside the last row.
+    if not rows:
+        return None
+    return rows[0], rows[1 : PREVIEW_ROWS + 1]

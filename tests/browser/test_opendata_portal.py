@@ -1,0 +1,68 @@
+"""People find and download open data by keyboard, with and without JavaScript; axe-clean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import Page, expect
+
+from jichitai.opendata.models import Group
+from jichitai.opendata.services.catalogue import create_dataset
+from jichitai.opendata.services.uploads import check_file, publish_file, receive_upload
+from tests.browser.conftest import axe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def portal(departments: dict[str, Any], make_staff: Any) -> None:
+    clerk = make_staff("clerk")
+    clerk.is_verified = lambda: True
+    bosai = Group.objects.create(name="bosai", title="防災")
+    shelters = create_dataset(
+        departments["koseki"],
+        name="evacuation-sites",
+        title="指定緊急避難場所一覧",
+        state="active",
+        tags=["避難・防災"],
+        groups=[bosai],
+        resources=[{"name": "避難場所（CSV）"}],
+    )
+    create_dataset(
+        departments["kazei"], name="population", title="地域・年齢別人口", state="active"
+    )
+    content = "名称,想定収容人数\r\n大田区立蒲田小学校,800\r\n".encode()
+    stored = receive_upload(clerk, shelters.resources.get(), SimpleUploadedFile("s.csv", content))
+    publish_file(clerk, check_file(stored.pk))
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_find_preview_and_download_by_keyboard(
+    page: Page, page_without_js: Page, portal: None, javascript: bool
+) -> None:
+    current = page if javascript else page_without_js
+    current.goto("/")
+    current.get_by_role("link", name="オープンデータ").focus()
+    current.keyboard.press("Enter")
+    current.get_by_label("キーワード").fill("避難")
+    current.keyboard.press("Enter")
+    expect(current.locator("#results h3")).to_have_count(1)
+    if javascript:  # axe runs in the page, so only where scripts run
+        assert axe_violations(current) == []
+    current.get_by_role("link", name="防災", exact=True).focus()
+    current.keyboard.press("Enter")
+    expect(current.get_by_role("link", name="防災（解除）")).to_be_visible()
+    current.locator("#results").get_by_role("link", name="指定緊急避難場所一覧").focus()
+    current.keyboard.press("Enter")
+    expect(current.get_by_role("heading", level=1)).to_have_text("指定緊急避難場所一覧")
+    expect(current.locator("table")).to_contain_text("大田区立蒲田小学校")
+    if javascript:
+        assert axe_violations(current) == []
+    with current.expect_download() as download:
+        current.get_by_role("link", name="CSV をダウンロード").focus()
+        current.keyboard.press("Enter")
+    content = Path(download.value.path()).read_bytes()
+    assert content.startswith(b"\xef\xbb\xbf") and "大田区立蒲田小学校".encode() in content
