@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jichitai.accounts.identity import protocol
+from jichitai.accounts.identity import protocol, selectors
 from jichitai.accounts.identity.providers import discover, get_provider
 from jichitai.accounts.models import IdentityLink, IdentityVerification, User
 from jichitai.core.errors import DomainError
@@ -134,6 +134,7 @@ def _record(
             expires_at=now + dt.timedelta(seconds=settings.JICHITAI_IDENTITY_VERIFICATION_SECONDS),
             claims={k: claims[k] for k in KEPT_CLAIMS if isinstance(claims.get(k), str)},
         )
+        selectors.forget_current_verification(user)
         record_event(
             "identity.verify",
             actor=user,
