@@ -85,6 +85,7 @@ def receive_upload(user: Any, resource: Resource, upload: UploadedFile) -> Resou
 
 
 def _enqueue_check(file_id: int) -> None:
+    # Imported here: the tasks module imports this one.
     from jichitai.opendata.tasks import check_resource_file
 
     check_resource_file.enqueue(file_id=file_id)
