@@ -23,3 +23,18 @@ class DatasetSearchForm(forms.Form):
 
     def filters(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in FACETS if self.cleaned_data.get(name)}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("ファイル"),
+        help_text=_("CSV（UTF-8 または Shift_JIS）、PDF、JSON。Excel は CSV で保存してください。"),
+    )
+
+
+class ClearanceForm(forms.Form):
+    reason = forms.CharField(
+        label=_("公開してよいと判断した理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

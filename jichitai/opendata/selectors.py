@@ -10,6 +10,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 
+from jichitai.accounts.policies import departments_visible_to
 from jichitai.opendata.ckan.package_search import (
     SearchRequest,
     display_names,
@@ -17,7 +18,7 @@ from jichitai.opendata.ckan.package_search import (
     matching_datasets,
 )
 from jichitai.opendata.forms import FACETS
-from jichitai.opendata.models import Dataset, Resource, State
+from jichitai.opendata.models import Dataset, Resource, ResourceFile, State
 from jichitai.opendata.policies import datasets_visible_to
 
 PREVIEW_ROWS = 20
@@ -97,3 +98,35 @@ def preview(resource: Resource) -> tuple[list[str], list[list[str]]] | None:
     if not rows:
         return None
     return rows[0], rows[1 : PREVIEW_ROWS + 1]
+
+
+def datasets_editable_by(user: Any) -> QuerySet[Dataset]:
+    """The data sets of this member of staff's departments, newest change first."""
+    return (
+        datasets_visible_to(user)
+        .filter(owner_org__in=departments_visible_to(user))
+        .select_related("owner_org")
+        .order_by("-metadata_modified", "pk")
+    )
+
+
+def editable_dataset(user: Any, name: str) -> Dataset | None:
+    return datasets_editable_by(user).filter(name=name).first()
+
+
+def recent_files(resource: Resource, count: int = 5) -> list[ResourceFile]:
+    return list(
+        resource.files.select_related("uploaded_by").order_by("-uploaded_at", "-pk")[:count]
+    )
+
+
+def editable_file(user: Any, name: str, file_id: int) -> ResourceFile | None:
+    return (
+        ResourceFile.objects.filter(
+            pk=file_id,
+            resource__dataset__in=datasets_editable_by(user),
+            resource__dataset__name=name,
+        )
+        .select_related("resource__dataset")
+        .first()
+    )

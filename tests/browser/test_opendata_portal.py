@@ -66,3 +66,29 @@ def test_find_preview_and_download_by_keyboard(
         current.keyboard.press("Enter")
     content = Path(download.value.path()).read_bytes()
     assert content.startswith(b"\xef\xbb\xbf") and "大田区立蒲田小学校".encode() in content
+
+
+def test_staff_upload_a_table_by_keyboard_and_read_its_report(
+    page: Page, departments: dict[str, Any], make_staff: Any, tmp_path: Path
+) -> None:
+    from conftest import TEST_PASSWORD
+    from tests.browser.conftest import sign_in_staff
+
+    dataset = create_dataset(
+        departments["koseki"], name="toilets", title="公衆トイレ一覧", state="active"
+    )
+    resource = dataset.resources.create(name="トイレ一覧（CSV）")
+    table = tmp_path / "toilets.csv"
+    table.write_text("名称,担当者氏名\r\n蒲田駅前公衆トイレ,山田 太郎\r\n", encoding="cp932")
+    sign_in_staff(page, make_staff("clerk"), TEST_PASSWORD)
+    page.goto("/staff/data/")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="公衆トイレ一覧").focus()
+    page.keyboard.press("Enter")
+    page.locator(f"#upload-{resource.pk}-file").set_input_files(str(table))
+    page.get_by_role("button", name="アップロードして確認する").focus()
+    page.keyboard.press("Enter")
+    # The check runs on commit here; with a worker, htmx polls until it is done.
+    expect(page.get_by_text("個人情報の確認が必要")).to_be_visible()
+    expect(page.get_by_text("担当者氏名：列名が個人の情報を示しています")).to_be_visible()
+    assert axe_violations(page) == []

@@ -175,7 +175,7 @@ def _check_table(
     stored.issues = [_issue_dict(issue) for issue in report.issues]
     stored.warnings = [_issue_dict(issue) for issue in warnings[:ISSUES_KEPT]]
     stored.warning_count = len(warnings)
-    stored.personal_data = [asdict(finding) for finding in findings]
+    stored.personal_data = [{**asdict(f), "message": f.message} for f in findings]
     if report.error_count:
         return _finish(stored, status=CheckStatus.FAILED)
     stored.published_storage_name = _write_published_csv(labels, table.frame.rows())

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 import polars as pl
+from django.utils.translation import gettext_lazy
 
 PERSONAL_LABEL_WORDS = (
     "氏名",
@@ -34,12 +35,24 @@ SHARE = 0.3  # Of non-empty cells, for a column to "look like" e-mail or phone n
 TWELVE_DIGITS = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
 
 
+REASONS = {
+    "my_number": gettext_lazy("個人番号（マイナンバー）と同じ形の12桁の数字があります"),
+    "label": gettext_lazy("列名が個人の情報を示しています"),
+    "email": gettext_lazy("メールアドレスのような値が多くあります"),
+    "phone": gettext_lazy("電話番号のような値が多くあります"),
+}
+
+
 @dataclass(frozen=True)
 class PersonalDataFinding:
     column: int  # 1-based
     label: str
     reason: str  # my_number, label, email, phone
     example_row: int
+
+    @property
+    def message(self) -> str:
+        return str(REASONS[self.reason])
 
 
 def is_my_number(digits: str) -> bool:

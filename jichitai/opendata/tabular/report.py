@@ -67,7 +67,28 @@ class Issue:
             return _("列が足りません（「%(field)s」の値がありません）。") % {"field": where}
         if self.type == "extra-cell":
             return _("%(number)s列目は見出しにない余分な値です。") % {"number": self.field_number}
-        return self.type
+        return self._warning_message(where) or self.type
+
+    def _warning_message(self, where: str) -> str:
+        if self.type == "repaired-code":
+            return _("「%(field)s」の「%(cell)s」を「%(fixed)s」に直しました。") % {
+                "field": where,
+                "cell": self.cell,
+                "fixed": self.note,
+            }
+        if self.type == "swapped-coordinates":
+            return _("緯度と経度が入れ替わっているようです。")
+        if self.type == "excel-serial-date":
+            return _("「%(field)s」の「%(cell)s」は Excel の日付の数値（%(date)s）のようです。") % {
+                "field": where,
+                "cell": self.cell,
+                "date": self.note,
+            }
+        if self.type == "formula-cell":
+            return _("「%(field)s」の値は表計算ソフトで数式として実行されるおそれがあります。") % {
+                "field": where
+            }
+        return ""
 
 
 # Where in a row each kind of error is reported, so reports read in a stable order.

@@ -1,0 +1,156 @@
+"""Staff pages of the open data module: upload a file, follow its check, read the report,
+clear personal data, publish. Staff see only their departments' data sets (404 otherwise)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from jichitai.accounts.views import staff_required
+from jichitai.core import spreadsheet_csv
+from jichitai.core.errors import DomainError
+from jichitai.opendata import policies, selectors
+from jichitai.opendata.forms import ClearanceForm, UploadForm
+from jichitai.opendata.models import CheckStatus, Dataset
+from jichitai.opendata.services import uploads
+
+RUNNING = {CheckStatus.QUEUED, CheckStatus.CHECKING}
+REPORT_ROWS_SHOWN = 50
+
+
+@require_safe
+@staff_required
+def dataset_list(request: HttpRequest) -> HttpResponse:
+    datasets = selectors.datasets_editable_by(request.user)
+    return render(request, "opendata/staff/list.html", {"datasets": datasets})
+
+
+def _dataset_or_404(request: HttpRequest, name: str) -> Dataset:
+    dataset = selectors.editable_dataset(request.user, name)
+    if dataset is None:
+        raise Http404
+    return dataset
+
+
+def _page(
+    request: HttpRequest,
+    dataset: Dataset,
+    *,
+    status: int = 200,
+    failed_upload: tuple[uuid.UUID, UploadForm] | None = None,
+    failed_clearance: tuple[int, ClearanceForm] | None = None,
+) -> HttpResponse:
+    """The data set's files, each resource with its upload form and each file with its
+    clearance form; ids carry the resource or file so several forms share one page."""
+    resources = []
+    for resource in selectors.resources_of(dataset):
+        files = []
+        for stored in selectors.recent_files(resource):
+            clearance = ClearanceForm(auto_id=f"clear-{stored.pk}-%s")
+            if failed_clearance and failed_clearance[0] == stored.pk:
+                clearance = failed_clearance[1]
+            files.append((stored, clearance))
+        upload_form = UploadForm(auto_id=f"upload-{resource.pk}-%s")
+        if failed_upload and failed_upload[0] == resource.pk:
+            upload_form = failed_upload[1]
+        resources.append((resource, files, upload_form))
+    latest = [files[0][0] for _, files, _ in resources if files]
+    context = {
+        "dataset": dataset,
+        "resources": resources,
+        "may_clear": policies.can_clear_personal_data(request.user, dataset),
+        "running": any(stored.status in RUNNING for stored in latest),
+        "report_rows_shown": REPORT_ROWS_SHOWN,
+        "has_errors": bool(failed_upload or failed_clearance),
+    }
+    template = "opendata/staff/dataset.html"
+    if request.headers.get("HX-Request") == "true":
+        template += "#files"
+    return render(request, template, context, status=status)
+
+
+@require_safe
+@staff_required
+def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
+    return _page(request, _dataset_or_404(request, name))
+
+
+@require_POST
+@staff_required
+def upload(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResponse:
+    dataset = _dataset_or_404(request, name)
+    resource = next((r for r in selectors.resources_of(dataset) if r.pk == resource_id), None)
+    if resource is None:
+        raise Http404
+    form = UploadForm(request.POST, request.FILES, auto_id=f"upload-{resource.pk}-%s")
+    if form.is_valid():
+        try:
+            uploads.receive_upload(request.user, resource, form.cleaned_data["file"])
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, _("ファイルを受け付けました。内容を確認しています。"))
+            return redirect("opendata:staff_dataset", name=dataset.name)
+    return _page(request, dataset, status=400, failed_upload=(resource.pk, form))
+
+
+@require_POST
+@staff_required
+def publish(request: HttpRequest, name: str, file_id: int) -> HttpResponse:
+    stored = selectors.editable_file(request.user, name, file_id)
+    if stored is None:
+        raise Http404
+    try:
+        uploads.publish_file(request.user, stored)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("ファイルを公開しました。"))
+    return redirect("opendata:staff_dataset", name=name)
+
+
+@require_POST
+@staff_required
+def clear(request: HttpRequest, name: str, file_id: int) -> HttpResponse:
+    stored = selectors.editable_file(request.user, name, file_id)
+    if stored is None:
+        raise Http404
+    form = ClearanceForm(request.POST, auto_id=f"clear-{stored.pk}-%s")
+    if form.is_valid():
+        try:
+            uploads.clear_personal_data(request.user, stored, form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error("reason" if error.field == "reason" else None, error.message)
+        else:
+            messages.success(request, _("個人情報の確認を記録しました。公開できます。"))
+            return redirect("opendata:staff_dataset", name=name)
+    return _page(request, stored.resource.dataset, status=400, failed_clearance=(stored.pk, form))
+
+
+@require_safe
+@staff_required
+def report_csv(request: HttpRequest, name: str, file_id: int) -> HttpResponse:
+    """The whole kept report as a spreadsheet (formulas in cells defused)."""
+    stored = selectors.editable_file(request.user, name, file_id)
+    if stored is None:
+        raise Http404
+    header = [_("種類"), _("行"), _("列"), _("値"), _("内容")]
+    rows = [
+        [
+            issue["type"],
+            issue["row_number"] or "",
+            issue["field_name"] or "",
+            issue["cell"] or "",
+            issue["message"],
+        ]
+        for issue in [*stored.issues, *stored.warnings]
+    ]
+    content, _replaced = spreadsheet_csv.write(header, rows, "utf-8")
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="report-{stored.pk}.csv"'
+    return response

@@ -1,0 +1,112 @@
+"""Staff upload, follow the check, read the report, clear personal data and publish — in
+their own departments only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from jichitai.governance.models import AuditEvent
+from jichitai.opendata.models import CheckStatus, ResourceFile
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def resource(catalogue: dict[str, Any]) -> Any:
+    return catalogue["toilets"].resources.create(name="トイレ一覧（CSV）")
+
+
+def upload(client: Any, resource: Any, content: bytes, name: str = "t.csv") -> Any:
+    return client.post(
+        f"/staff/data/toilets/resources/{resource.pk}/upload/",
+        {"file": SimpleUploadedFile(name, content)},
+    )
+
+
+def test_upload_check_report_and_publish(client, make_staff, signed_in, resource) -> None:
+    signed_in(client, make_staff("clerk"))
+    assert "公衆トイレ一覧" in client.get("/staff/data/").content.decode()
+    bad = "名称,利用開始時間\r\n蒲田駅前,9時\r\n".encode()
+    response = upload(client, resource, bad)
+    assert response.status_code == 302
+    stored = ResourceFile.objects.get()
+    assert stored.status == CheckStatus.PASSED  # no standard matched: plain text columns
+    page = client.get("/staff/data/toilets/").content.decode()
+    assert "問題なし" in page and "このファイルを公開する" in page
+    assert client.post(f"/staff/data/toilets/files/{stored.pk}/publish/").status_code == 302
+    resource.refresh_from_db()
+    assert resource.published_file_id == stored.pk
+    assert AuditEvent.objects.filter(action="opendata.file.publish").exists()
+
+
+def test_errors_are_shown_and_downloadable_and_block_publication(
+    client, make_staff, signed_in, resource
+) -> None:
+    from jichitai.opendata.standards import standard_by_id
+    from jichitai.opendata.standards.samples import sample_rows
+
+    layout = standard_by_id("aed-locations").legacy  # type: ignore[union-attr]
+    rows = [layout.labels, *sample_rows(layout, 3)]
+    rows[2][layout.labels.index("緯度")] = "=HYPERLINK(1)"
+    content = "\r\n".join(",".join(row) for row in rows).encode()
+    signed_in(client, make_staff("clerk"))
+    upload(client, resource, content)
+    stored = ResourceFile.objects.get()
+    assert stored.status == CheckStatus.FAILED
+    page = client.get("/staff/data/toilets/").content.decode()
+    assert "エラー：「緯度」の値「=HYPERLINK(1)」は数値として読めません。" in page
+    assert "このファイルを公開する" not in page
+    report = client.get(f"/staff/data/toilets/files/{stored.pk}/report.csv")
+    text = report.content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in text  # defused for spreadsheets
+    response = client.post(f"/staff/data/toilets/files/{stored.pk}/publish/", follow=True)
+    assert "公開できません" in response.content.decode()
+
+
+def test_hostile_upload_is_refused_next_to_the_field(client, make_staff, signed_in, resource):
+    signed_in(client, make_staff("clerk"))
+    response = upload(client, resource, b"<html><script>x</script></html>", "a.csv")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "HTML、SVG、XML のファイルは公開できません。" in page
+    assert f'href="#upload-{resource.pk}-file"' in page
+    assert not ResourceFile.objects.exists()
+
+
+def test_personal_data_needs_an_approver(client, make_staff, signed_in, resource) -> None:
+    content = "名称,担当者氏名\r\n区役所,山田 太郎\r\n".encode()
+    signed_in(client, make_staff("clerk"))
+    upload(client, resource, content)
+    stored = ResourceFile.objects.get()
+    assert stored.status == CheckStatus.BLOCKED
+    assert (
+        "承認者または所属管理者の確認が必要です"
+        in client.get("/staff/data/toilets/").content.decode()
+    )
+    client.logout()
+    signed_in(client, make_staff("approver"))
+    short = client.post(f"/staff/data/toilets/files/{stored.pk}/clear/", {"reason": "OK"})
+    assert (
+        short.status_code == 400 and f'href="#clear-{stored.pk}-reason"' in short.content.decode()
+    )
+    done = client.post(
+        f"/staff/data/toilets/files/{stored.pk}/clear/",
+        {"reason": "氏名は区のウェブサイトで公表済みです。"},
+    )
+    assert done.status_code == 302
+    assert client.post(f"/staff/data/toilets/files/{stored.pk}/publish/").status_code == 302
+
+
+def test_other_departments_and_residents_get_nothing(
+    client, make_staff, make_user, signed_in, resource
+) -> None:
+    signed_in(client, make_staff("clerk", department="kazei"))
+    assert client.get("/staff/data/toilets/").status_code == 404
+    assert upload(client, resource, b"a\n1\n").status_code == 404
+    assert "公衆トイレ一覧" not in client.get("/staff/data/").content.decode()
+    client.logout()
+    signed_in(client, make_user("resident"))
+    assert client.get("/staff/data/").status_code == 403
