@@ -1,7 +1,7 @@
 """The demo catalogue: about thirty Ota City data sets (サンプルデータ), loaded through the same
 services staff use — every file is uploaded, checked and published, so the demo shows the
 pipeline's real results. One table is CP932, as many municipal files still are, and one
-upload has errors, left unpublished for staff to see its report.
+upload (地域・年齢別人口) has errors, left unpublished for staff to see its report.
 """
 
 from __future__ import annotations
@@ -194,12 +194,15 @@ def load() -> None:
         resource = _resource(dataset, f"{title}（CSV）")
         rows = list(sample_rows(layout, count, title=title))
         _upload_and_publish(uploader, resource, _csv(layout.labels, rows, encoding), f"{name}.csv")
-        if standard_id == "public-toilets":
-            # A newer upload with errors: staff see its report; the public keeps the good file.
-            rows[3][layout.labels.index("利用開始時間")] = "9時"
-            rows[7][layout.labels.index("緯度")] = "139.7"
+        if standard_id == "population-by-area-and-age":
+            # A newer upload with errors: staff of 戸籍住民課 (the demo clerk) see its report;
+            # the public keeps the good file.
+            rows[3][layout.labels.index("調査年月日")] = "R8.4.1"
+            rows[7][layout.labels.index("総人口")] = "約1200"
             bad = _csv(layout.labels, rows, encoding)
-            newer = receive_upload(uploader, resource, SimpleUploadedFile("toilets-new.csv", bad))
+            newer = receive_upload(
+                uploader, resource, SimpleUploadedFile("population-new.csv", bad)
+            )
             check_file(newer.pk)
 
     for name, title, department, group, tags, labels, make_rows in TABLES:
