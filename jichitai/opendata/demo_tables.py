@@ -31,14 +31,6 @@ def yearly(name: str, *columns: tuple[str, int, int]) -> Callable[[], list[Row]]
     return rows
 
 
-def by_area(name: str, base: int) -> Callable[[], list[Row]]:
-    def rows() -> list[Row]:
-        rng = _rng(name)
-        return [[area, str(base + rng.randint(-base // 5, base // 5))] for area in AREAS]
-
-    return rows
-
-
 def places(name: str, kind: str, count: int) -> Callable[[], list[Row]]:
     def rows() -> list[Row]:
         rng = _rng(name)

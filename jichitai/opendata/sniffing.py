@@ -23,10 +23,6 @@ class Sniffed:
     format: str  # CKAN's upper-case format: CSV, PDF, JSON, GEOJSON
     media_type: str
 
-    @property
-    def is_table(self) -> bool:
-        return self.format == "CSV"
-
 
 def sniff(head: bytes) -> Sniffed:
     stripped = head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").lower()

@@ -141,6 +141,19 @@ AGE_BANDS = [f"{age}-{age + 4}歳" for age in range(0, 85, 5)] + ["85歳以上"]
 POPULATION_COUNTS = [
     count(f"{band}の{sex}", required=True) for band in AGE_BANDS for sex in ("男性", "女性")
 ]
+# Everything after the head, the same in both layouts of 地域・年齢別人口.
+POPULATION_BODY = [
+    iso_date("調査年月日", required=True),
+    text("地域名", required=True),
+    count("総人口", required=True),
+    count("男性", required=True),
+    count("女性", required=True),
+    *POPULATION_COUNTS,
+    count("世帯数"),
+    text("備考"),
+]
+# Where on or in a building a thing is: floors, or metres above sea level or the ground.
+HEIGHT = [text("高度の種別", enum=["階数", "標高", "地表高"]), text("高度の値")]
 
 STANDARD_DATASETS: tuple[StandardDataset, ...] = (
     _facility(
@@ -216,14 +229,7 @@ STANDARD_DATASETS: tuple[StandardDataset, ...] = (
                 municipality_code("全国地方公共団体コード", required=True),
                 text("地方公共団体名"),
                 text("地域コード"),
-                iso_date("調査年月日", required=True),
-                text("地域名", required=True),
-                count("総人口", required=True),
-                count("男性", required=True),
-                count("女性", required=True),
-                *POPULATION_COUNTS,
-                count("世帯数"),
-                text("備考"),
+                *POPULATION_BODY,
             ],
         ),
         legacy=Layout(
@@ -233,14 +239,7 @@ STANDARD_DATASETS: tuple[StandardDataset, ...] = (
                 text("地域コード"),
                 text("都道府県名"),
                 text("市区町村名"),
-                iso_date("調査年月日", required=True),
-                text("地域名", required=True),
-                count("総人口", required=True),
-                count("男性", required=True),
-                count("女性", required=True),
-                *POPULATION_COUNTS,
-                count("世帯数"),
-                text("備考"),
+                *POPULATION_BODY,
             ],
         ),
         note="The current layout's head is not verified (reference/opendata.md §2.4).",
@@ -321,8 +320,7 @@ STANDARD_DATASETS: tuple[StandardDataset, ...] = (
                 *HEAD,
                 *_names(False),
                 *ADDRESS,
-                text("高度の種別", enum=["階数", "標高", "地表高"]),
-                text("高度の値"),
+                *HEIGHT,
                 text("設置位置"),
                 *CONTACT,
                 *OPENING_HOURS,
@@ -374,8 +372,7 @@ STANDARD_DATASETS: tuple[StandardDataset, ...] = (
                 text("設置位置", required=True),
                 latitude(),
                 longitude(),
-                text("高度の種別", enum=["階数", "標高", "地表高"]),
-                text("高度の値"),
+                *HEIGHT,
                 *_toilet_counts(),
                 count("バリアフリートイレ数"),
                 yes_no("車椅子使用者用トイレ有無"),

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -314,7 +313,3 @@ def validate_csv(text: str, schema: TableSchema, *, limit_errors: int = 1000) ->
     labels = lines[0].rstrip("\r").split(",") if lines else []
     table = _unquoted_table(lines[1:], len(schema.fields))
     return validate_table(labels, table, schema, limit_errors)
-
-
-def issue_keys(issues: Iterable[Issue]) -> set[tuple[object, ...]]:
-    return {issue.key for issue in issues}

@@ -42,6 +42,7 @@ from jichitai.procedures.models import (
     Procedure,
 )
 from jichitai.procedures.receipts import new_receipt_number
+from jichitai.procedures.selectors import attachment_ids
 from jichitai.procedures.services import dedupe
 from jichitai.procedures.services.notifications import notify_applicant
 
@@ -361,7 +362,7 @@ def file_application(
         request_digest=request_digest,
         search_text=answer_table.search_text(document, answers, receipt_number, user.display_name),
     )
-    Attachment.objects.filter(owner=user, application=None, pk__in=_attachment_ids(answers)).update(
+    Attachment.objects.filter(owner=user, application=None, pk__in=attachment_ids(answers)).update(
         application=application
     )
     notify_applicant(application, NotificationEvent.RECEIVED)
@@ -382,20 +383,3 @@ def _unused_receipt_number() -> str:
         number = new_receipt_number()
         if not Application.objects.filter(receipt_number=number).exists():
             return number
-
-
-def _attachment_ids(answers: Mapping[str, Any]) -> list[int]:
-    ids: list[int] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            if isinstance(value.get("attachment"), int):
-                ids.append(value["attachment"])
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(dict(answers))
-    return ids
