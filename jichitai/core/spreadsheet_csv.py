@@ -2,15 +2,21 @@
 
 CP932 cannot hold every character residents type (𠮷, emoji, most variant kanji outside the
 NEC/IBM extensions). Such a character becomes 〓 (下駄, the customary stand-in), and each
-replacement is reported so staff know which cells to check by hand. Cells that a spreadsheet
-would run as a formula get a leading apostrophe (CSV injection).
+replacement is reported so staff know which cells to check by hand.
+
+Cells that a spreadsheet would run as a formula — starting with =, +, -, @, a tab or a
+carriage return — get a leading apostrophe (OWASP, "CSV injection"), whichever column they
+are in, with one exception: in a column the caller declares numeric, a cell that is just a
+number (-12, +3.5, -1e3) is kept as it is, since a spreadsheet reads it as that number and
+nothing else, and consumers of published data need negative numbers intact.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -24,6 +30,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Characters CP932 holds under another code point (the JIS and Microsoft mappings differ):
 # mapped, not replaced, because the character reaches the file intact.
 CP932_EQUIVALENTS = str.maketrans({"\u2014": "\u2015"})  # EM DASH → HORIZONTAL BAR
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -49,9 +56,14 @@ def _in_cp932(char: str) -> bool:
     return True
 
 
-def defuse_formula(text: str) -> str:
-    """The cell's text, with a leading apostrophe if a spreadsheet would run it as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+def defuse_formula(text: str, *, numeric: bool = False) -> str:
+    """The cell's text, with a leading apostrophe if a spreadsheet would run it as a formula.
+    In a numeric column, a plain number (-12) is left alone."""
+    if not text.startswith(FORMULA_STARTS):
+        return text
+    if numeric and PLAIN_NUMBER.fullmatch(text):
+        return text
+    return "'" + text
 
 
 def fit_cp932(text: str) -> tuple[str, str]:
@@ -75,18 +87,27 @@ def fit_cp932(text: str) -> tuple[str, str]:
 
 
 def prepare(
-    header: Sequence[str], rows: Iterable[Sequence[str]], encoding: Encoding
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    encoding: Encoding,
+    *,
+    numeric_columns: Collection[int] = frozenset(),
 ) -> tuple[list[list[str]], list[Replacement]]:
     """The header and rows as they will be written (formulas defused; for CP932, characters
-    it cannot hold replaced), and the replacements made."""
+    it cannot hold replaced), and the replacements made. `numeric_columns` (0-based) keep
+    their plain numbers; None becomes an empty cell."""
     if encoding not in ENCODINGS:
         raise ValueError(f"unsupported encoding {encoding!r}")
     replacements: list[Replacement] = []
     prepared: list[list[str]] = []
-    for line_number, row in enumerate([list(header), *map(list, rows)]):
+    lines: list[list[object]] = [list(header), *map(list, rows)]
+    for line_number, row in enumerate(lines):
         cells: list[str] = []
         for index, value in enumerate(row):
-            text = defuse_formula(str(value))
+            text = defuse_formula(
+                "" if value is None else str(value),
+                numeric=line_number > 0 and index in numeric_columns,
+            )
             if encoding == "cp932":
                 text, missing = fit_cp932(text)
                 if missing:
@@ -103,11 +124,15 @@ def prepare(
 
 
 def write(
-    header: Sequence[str], rows: Iterable[Sequence[str]], encoding: Encoding
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    encoding: Encoding,
+    *,
+    numeric_columns: Collection[int] = frozenset(),
 ) -> tuple[bytes, list[Replacement]]:
     """The CSV file's bytes (CRLF line ends, every cell quoted as needed) and the replacements
     made. UTF-8 starts with a BOM so that Excel reads it as UTF-8."""
-    prepared, replacements = prepare(header, rows, encoding)
+    prepared, replacements = prepare(header, rows, encoding, numeric_columns=numeric_columns)
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator="\r\n").writerows(prepared)
     text = buffer.getvalue()

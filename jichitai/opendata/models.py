@@ -235,6 +235,11 @@ class ResourceFile(models.Model):
         return self.original_name
 
     @property
+    def published_format(self) -> str:
+        """What the public downloads: a table (CSV or XLSX) as the checked CSV copy."""
+        return "CSV" if self.published_storage_name else self.format
+
+    @property
     def publishable(self) -> bool:
         if self.status in {CheckStatus.PASSED, CheckStatus.WARNINGS}:
             return True

@@ -1,8 +1,9 @@
 """What an uploaded file is, judged by its first bytes, never by its name.
 
-Tables (CSV), PDFs and JSON/GeoJSON are accepted. HTML, SVG and other XML are refused
-(a browser would run them), and so are archives — including XLSX, which is a zip archive and
-can hide a decompression bomb — until the spreadsheet reader with its size guards lands.
+Tables (CSV and Excel's XLSX), PDFs and JSON/GeoJSON are accepted. HTML, SVG and other XML
+are refused (a browser would run them), and so are archives other than zip. A zip is taken
+for an XLSX here; the check (`tabular.xlsx.inspect_zip`) refuses one that is not a workbook
+or that would be dangerous to open.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from jichitai.core.errors import DomainError
 
 SNIFF_BYTES = 4096
 MARKUP = (b"<!doctype", b"<html", b"<svg", b"<?xml", b"<script", b"<head", b"<body")
-ARCHIVES = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!", b"BZh")
+ZIP = b"PK\x03\x04"
+ARCHIVES = (b"PK\x05\x06", b"PK\x07\x08", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!", b"BZh", b"\xfd7zXZ")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -28,12 +31,13 @@ def sniff(head: bytes) -> Sniffed:
     stripped = head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").lower()
     if head.startswith(b"%PDF-"):
         return Sniffed("PDF", "application/pdf")
+    if head.startswith(ZIP):
+        return Sniffed("XLSX", XLSX_TYPE)
     if head.startswith(ARCHIVES):
         raise DomainError(
             "opendata.archive_refused",
             _(
-                "圧縮ファイルや Excel 形式（XLSX）はまだ受け付けていません。"
-                "CSV で保存してアップロードしてください。"
+                "圧縮ファイルは受け付けていません。中のファイルを取り出してアップロードしてください。"
             ),
             field="file",
         )

@@ -48,8 +48,9 @@ def resource_download(
     if published is None:
         raise Http404
     name = published.published_storage_name or published.original_storage_name
-    extension = EXTENSIONS.get(published.format, "bin")
-    content_type = "text/csv; charset=utf-8" if published.format == "CSV" else published.media_type
+    kind = published.published_format
+    extension = EXTENSIONS.get(kind, "bin")
+    content_type = "text/csv; charset=utf-8" if kind == "CSV" else published.media_type
     return FileResponse(
         default_storage.open(name, "rb"),
         as_attachment=True,

@@ -64,6 +64,26 @@ def test_cells_a_spreadsheet_would_run_get_an_apostrophe(start) -> None:
         assert read[1][2] == "普通の文"
 
 
+def test_numeric_columns_keep_plain_numbers_and_still_defuse_formulas() -> None:
+    header = ["名称", "人口", "増減"]
+    rows = [
+        ["-12", "-12", "+3.5"],
+        ["=1+1", "-1e3", "=SUM(A1:A9)"],
+        ["@x", None, "-2+3"],
+    ]
+    data, _ = spreadsheet_csv.write(header, rows, "utf-8", numeric_columns={1, 2})
+    assert _read(data, "utf-8-sig")[1:] == [
+        ["'-12", "-12", "+3.5"],  # a text column defuses even a number-like cell
+        ["'=1+1", "-1e3", "'=SUM(A1:A9)"],
+        ["'@x", "", "'-2+3"],  # -2+3 is a formula, not a number
+    ]
+
+
+def test_header_cells_are_always_defused() -> None:
+    data, _ = spreadsheet_csv.write(["-1", "=A1"], [["1", "2"]], "utf-8", numeric_columns={0})
+    assert _read(data, "utf-8-sig")[0] == ["'-1", "'=A1"]
+
+
 def test_an_unknown_encoding_is_refused() -> None:
     with pytest.raises(ValueError):
         spreadsheet_csv.write(HEADER, [], "latin-1")  # type: ignore[arg-type]

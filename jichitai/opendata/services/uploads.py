@@ -9,9 +9,7 @@ Nothing is published half-way: a resource's public file changes only in `publish
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import uuid
 from dataclasses import asdict
 from typing import Any
@@ -24,23 +22,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jichitai.core import spreadsheet_csv
 from jichitai.core.errors import DomainError
 from jichitai.governance.services import record_event
 from jichitai.opendata import policies
+from jichitai.opendata.checking import ISSUES_KEPT, FileCheck, Unreadable, check_bytes
 from jichitai.opendata.licences import licence_by_id
 from jichitai.opendata.models import CheckStatus, Resource, ResourceFile
 from jichitai.opendata.services.catalogue import touch
 from jichitai.opendata.sniffing import SNIFF_BYTES, sniff
-from jichitai.opendata.standards import StandardMatch, match_standard
-from jichitai.opendata.tabular import japanese_checks
-from jichitai.opendata.tabular.encoding import EncodingError, decode_table
-from jichitai.opendata.tabular.headers import find_header_row, normalise_label
-from jichitai.opendata.tabular.personal_data import find_personal_data
 from jichitai.opendata.tabular.report import Issue
-from jichitai.opendata.tabular.table_schema import SchemaError, TableSchema
-from jichitai.opendata.tabular.validator import table_from_rows, validate_table
-
-ISSUES_KEPT = 1000
 
 
 def receive_upload(user: Any, resource: Resource, upload: UploadedFile) -> ResourceFile:
@@ -104,98 +95,52 @@ def check_file(file_id: int) -> ResourceFile:
     stored = ResourceFile.objects.select_related("resource__dataset").get(pk=file_id)
     if not claimed:
         return stored
-    if stored.format != "CSV":
-        return _finish(stored, status=CheckStatus.PASSED)
     with default_storage.open(stored.original_storage_name, "rb") as handle:
         raw = handle.read()
     try:
-        decoded = decode_table(raw)
-    except EncodingError as error:
+        check = check_bytes(raw, stored.format, progress=lambda p: _progress(stored, p))
+    except Unreadable as error:
         return _finish(stored, status=CheckStatus.UNREADABLE, message=str(error))
-    stored.encoding, stored.had_bom = decoded.encoding, decoded.bom
-    _progress(stored, 20)
-    try:
-        rows = list(csv.reader(io.StringIO(decoded.text, newline="")))
-    except csv.Error as error:
-        return _finish(stored, status=CheckStatus.UNREADABLE, message=str(error))
-    if not rows:
-        return _finish(stored, status=CheckStatus.UNREADABLE, message=_("表が空です。"))
-    match = match_standard([label.strip() for label in rows[find_header_row(rows)]])
-    header = find_header_row(rows, match.layout.labels if match else ())
-    labels = [label.strip() for label in rows[header]]
-    _progress(stored, 40)
-    return _check_table(stored, labels, rows[header + 1 :], match)
+    return _record(stored, check)
 
 
-def schema_for(labels: list[str], match: StandardMatch | None) -> TableSchema:
-    """The file's columns with the rules of the matched standard's columns of the same name
-    (whatever their order); columns the standard lacks, and every column when no standard
-    matched, are plain text."""
-    by_name = {normalise_label(f["name"]): f for f in match.layout.fields} if match else {}
-    fields = []
-    for number, label in enumerate(labels, 1):
-        name = label or f"列{number}"
-        rule = by_name.get(normalise_label(label))
-        fields.append({**rule, "name": name} if rule else {"name": name, "type": "string"})
-    descriptor: dict[str, Any] = {"fields": fields}
-    if match and match.layout.primary_key and set(match.layout.primary_key) <= set(labels):
-        descriptor["primaryKey"] = match.layout.primary_key
-    try:
-        return TableSchema.from_descriptor(descriptor)
-    except SchemaError:
-        # Duplicate labels: check the shape and the Japanese rules only.
-        return TableSchema.from_descriptor(
-            {"fields": [{"name": f"列{n}"} for n in range(1, len(labels) + 1)]}
-        )
-
-
-def _check_table(
-    stored: ResourceFile, labels: list[str], data: list[list[str]], match: StandardMatch | None
-) -> ResourceFile:
-    schema = schema_for(labels, match)
-    table = table_from_rows(data, len(schema.fields))
-    repairs = japanese_checks.repair_municipality_codes(table.frame, labels)
-    report = validate_table(labels, table, schema, limit_errors=ISSUES_KEPT)
-    _progress(stored, 70)
-    date_columns = [n for n, field in enumerate(schema.fields) if field.type == "date"]
-    warnings: list[Issue] = [
-        *japanese_checks.repair_issues(repairs, labels),
-        *japanese_checks.swapped_coordinates(table.frame, labels),
-        *japanese_checks.excel_serial_dates(table.frame, labels, date_columns),
-        *japanese_checks.formula_cells(table.frame, labels),
-    ]
-    public = frozenset(match.layout.labels) if match else frozenset()
-    findings = find_personal_data(table.frame, labels, public_columns=public)
-    _progress(stored, 85)
-    stored.labels = labels
-    stored.standard_id = match.standard.id if match else ""
-    stored.layout = match.layout.name if match else ""
-    stored.row_count = report.row_count
+def _record(stored: ResourceFile, check: FileCheck) -> ResourceFile:
+    """Keep what the check found; write the CSV to publish when a table has no errors."""
+    report = check.report
+    stored.encoding, stored.had_bom = check.encoding, check.bom
+    stored.labels = report.labels
+    stored.standard_id = check.match.standard.id if check.match else ""
+    stored.layout = check.match.layout.name if check.match else ""
+    stored.row_count = report.row_count if check.format != "PDF" else None
     stored.error_count = report.error_count
     stored.issues = [_issue_dict(issue) for issue in report.issues]
-    stored.warnings = [_issue_dict(issue) for issue in warnings[:ISSUES_KEPT]]
-    stored.warning_count = len(warnings)
-    stored.personal_data = [{**asdict(f), "message": f.message} for f in findings]
+    stored.warnings = [_issue_dict(issue) for issue in check.warnings[:ISSUES_KEPT]]
+    stored.warning_count = check.warning_count
+    stored.personal_data = [{**asdict(f), "message": f.message} for f in check.findings]
     if report.error_count:
         return _finish(stored, status=CheckStatus.FAILED)
-    stored.published_storage_name = _write_published_csv(labels, table.frame.rows())
-    if findings:
+    if check.rows is not None:
+        stored.published_storage_name = _write_published_csv(
+            report.labels, check.rows, check.numeric_columns
+        )
+    if check.findings:
         return _finish(stored, status=CheckStatus.BLOCKED)
-    return _finish(stored, status=CheckStatus.WARNINGS if warnings else CheckStatus.PASSED)
+    return _finish(stored, status=CheckStatus.WARNINGS if check.warnings else CheckStatus.PASSED)
 
 
 def _issue_dict(issue: Issue) -> dict[str, Any]:
     return {**asdict(issue), "message": issue.message}
 
 
-def _write_published_csv(labels: list[str], rows: list[tuple[Any, ...]]) -> str:
-    """UTF-8 with a BOM and CRLF line ends: what Excel on Windows opens correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(labels)
-    writer.writerows([["" if cell is None else cell for cell in row] for row in rows])
-    content = ContentFile(("\ufeff" + buffer.getvalue()).encode("utf-8"))
-    return default_storage.save(f"opendata/published/{uuid.uuid4().hex}.csv", content)
+def _write_published_csv(
+    labels: list[str], rows: list[tuple[Any, ...]], numeric_columns: frozenset[int]
+) -> str:
+    """UTF-8 with a BOM and CRLF line ends: what Excel on Windows opens correctly. Cells a
+    spreadsheet would run as formulas are defused (numbers in numeric columns kept)."""
+    content, _replaced = spreadsheet_csv.write(
+        labels, rows, "utf-8", numeric_columns=numeric_columns
+    )
+    return default_storage.save(f"opendata/published/{uuid.uuid4().hex}.csv", ContentFile(content))
 
 
 def _stars(stored: ResourceFile) -> int:
@@ -205,7 +150,8 @@ def _stars(stored: ResourceFile) -> int:
     licence = licence_by_id(stored.resource.dataset.license_id)
     if licence is None or not licence.is_open:
         return 0
-    return {"PDF": 1, "CSV": 3, "JSON": 3, "GEOJSON": 3}.get(stored.format, 1)
+    # An XLSX is published as CSV, an open format: three stars.
+    return {"PDF": 1, "CSV": 3, "XLSX": 3, "JSON": 3, "GEOJSON": 3}.get(stored.format, 1)
 
 
 def _finish(stored: ResourceFile, *, status: str, message: str = "") -> ResourceFile:
@@ -276,8 +222,8 @@ def publish_file(user: Any, stored: ResourceFile) -> Resource:
         locked.published_file = stored
         locked.url_type = "upload"
         locked.url = ""
-        locked.format = stored.format
-        locked.mimetype = "text/csv" if stored.format == "CSV" else stored.media_type
+        locked.format = stored.published_format
+        locked.mimetype = "text/csv" if stored.published_format == "CSV" else stored.media_type
         locked.size = (
             default_storage.size(stored.published_storage_name)
             if stored.published_storage_name

@@ -84,6 +84,16 @@ class Issue:
                 "cell": self.cell,
                 "date": self.note,
             }
+        if self.type == "xlsx-formula" and not self.note:
+            return _(
+                "「%(field)s」のセルは数式「%(cell)s」です。保存された計算結果がないため、"
+                "数式は実行せず、文字列として（先頭に ' を付けて）公開します。"
+            ) % {"field": where, "cell": self.cell}
+        if self.type == "xlsx-formula":
+            return _(
+                "「%(field)s」のセルは数式「%(cell)s」です。数式は実行せず、"
+                "Excel が保存した値「%(value)s」を公開します。"
+            ) % {"field": where, "cell": self.cell, "value": self.note}
         if self.type == "formula-cell":
             return _("「%(field)s」の値は表計算ソフトで数式として実行されるおそれがあります。") % {
                 "field": where

@@ -161,7 +161,7 @@ def test_personal_data_blocks_until_an_approver_clears_it(clerk, resource, verif
             b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>',
             "opendata.markup_refused",
         ),
-        (b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml", "opendata.archive_refused"),
+        (b"PK\x05\x06" + b"\0" * 18, "opendata.archive_refused"),
         (b"\x1f\x8b\x08\x00", "opendata.archive_refused"),
         (b"", "opendata.empty_file"),
     ],
@@ -171,6 +171,84 @@ def test_hostile_files_are_refused_by_content_not_name(clerk, resource, content,
         receive_upload(clerk, resource, SimpleUploadedFile("data.csv", content))
     assert refused.value.code == code
     assert not ResourceFile.objects.exists()
+
+
+def test_an_xlsx_is_checked_like_a_csv_and_published_as_csv(clerk, resource, client):
+    from jichitai.opendata.tests.test_xlsx import workbook
+
+    rows = [list(row) for row in sample_rows(AED, 3, title="AED")]
+    rows[1][AED.labels.index("緯度")] = "35度33分"
+    stored = upload(clerk, resource, workbook(AED.labels, *rows), name="aed.xlsx")
+    assert (stored.format, stored.status, stored.standard_id) == (
+        "XLSX",
+        CheckStatus.FAILED,
+        "aed-locations",
+    )
+    assert [(i["type"], i["row_number"], i["field_name"]) for i in stored.issues] == [
+        ("type-error", 3, "緯度")
+    ]
+
+    stored = upload(clerk, resource, workbook(AED.labels, *sample_rows(AED, 3, title="AED")))
+    assert (stored.status, stored.row_count, stored.stars) == (CheckStatus.PASSED, 3, 3)
+    publish_file(clerk, stored)
+    response = client.get(f"/dataset/{resource.dataset_id}/resource/{resource.pk}/download/")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].endswith('.csv"')
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert content.splitlines()[0].startswith("都道府県コード又は市区町村コード,NO")
+
+
+def test_a_zip_bomb_named_xlsx_is_unreadable_with_a_reason_and_never_published(clerk, resource):
+    from jichitai.opendata.tests.test_xlsx import with_entries
+
+    stored = upload(clerk, resource, with_entries({"xl/x.xml": b"\0" * 5_000_000}), name="aed.xlsx")
+    assert stored.status == CheckStatus.UNREADABLE
+    assert "圧縮爆弾" in stored.message
+    assert stored.published_storage_name == ""
+
+
+def test_the_published_csv_defuses_formulas_but_keeps_negative_numbers(clerk, resource):
+    content = (
+        "名称,リンク,増減,人口\r\n"
+        '区役所,"=HYPERLINK(""http://evil.example/"",""x"")",-12,-3\r\n'
+        "図書館,@SUM(A1),+5,7\r\n"
+    )
+    stored = upload(clerk, resource, content.encode("utf-8"))
+    assert stored.status == CheckStatus.WARNINGS  # the formula cells are reported
+    assert {w["type"] for w in stored.warnings} == {"formula-cell"}
+    published = stored_bytes(stored.published_storage_name).decode("utf-8-sig")
+    # No standard matched: every column is text, so even -12 is defused.
+    assert list(csv.reader(io.StringIO(published)))[1:] == [
+        ["区役所", '\'=HYPERLINK("http://evil.example/","x")', "'-12", "'-3"],
+        ["図書館", "'@SUM(A1)", "'+5", "7"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"\x00\x01\x02\x03binary\xff\xfe\x00junk" * 50, "制御文字"),
+        (b"\n\n , ,\r\n", "表が空です"),
+        (b'a,b\r\n"unterminated,1\r\n' + b"x" * 200_000, "CSV として読めません"),
+    ],
+)
+def test_junk_named_csv_is_unreadable_with_a_reason(clerk, resource, content, reason):
+    stored = upload(clerk, resource, content)
+    assert stored.status == CheckStatus.UNREADABLE, stored.message
+    assert reason in stored.message
+    assert stored.published_storage_name == ""
+
+
+def test_ragged_rows_are_reported_not_crashed_on(clerk, resource):
+    content = "名称,住所,電話\r\n区役所,蒲田5-13-14\r\n図書館,大森,03,余分,もっと\r\n\r\n"
+    stored = upload(clerk, resource, content.encode("utf-8"))
+    assert stored.status == CheckStatus.FAILED
+    assert [(i["type"], i["row_number"]) for i in stored.issues] == [
+        ("missing-cell", 2),
+        ("extra-cell", 3),
+        ("extra-cell", 3),
+        ("blank-row", 4),
+    ]
 
 
 def test_oversized_files_are_refused_before_storing(clerk, resource, settings):

@@ -1,0 +1,198 @@
+"""Checking a file's bytes, whatever its format, into one report — without touching the database.
+
+The upload task (`services.uploads.check_file`) and the command line
+(`manage.py opendata_validate`) both call `check_bytes`, so a file gets the same verdict
+wherever it is checked. Tables (CSV, and the first sheet of an XLSX) go through the same
+pipeline: header row, standard data set, Table Schema, Japanese checks, personal data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from jichitai.opendata.standards import StandardDataset, StandardMatch, match_standard
+from jichitai.opendata.tabular import japanese_checks
+from jichitai.opendata.tabular.encoding import EncodingError, decode_table
+from jichitai.opendata.tabular.headers import find_header_row, normalise_label
+from jichitai.opendata.tabular.personal_data import PersonalDataFinding, find_personal_data
+from jichitai.opendata.tabular.report import Issue, Report
+from jichitai.opendata.tabular.table_schema import SchemaError, TableSchema
+from jichitai.opendata.tabular.validator import table_from_rows, validate_table
+from jichitai.opendata.tabular.xlsx import Formula, WorkbookRefused, read_first_sheet
+
+ISSUES_KEPT = 1000
+NUMERIC_TYPES = frozenset({"integer", "number", "year"})
+TABLE_FORMATS = frozenset({"CSV", "XLSX"})
+
+Progress = Callable[[int], None]
+
+
+class Unreadable(ValueError):
+    """The file cannot be read at all; the message says why, for staff."""
+
+
+@dataclass
+class FileCheck:
+    """What checking a file found. A table also carries its rows, for the published CSV."""
+
+    format: str
+    report: Report
+    warnings: list[Issue] = field(default_factory=list)
+    findings: list[PersonalDataFinding] = field(default_factory=list)
+    match: StandardMatch | None = None
+    encoding: str = ""
+    bom: bool = False
+    rows: list[tuple[Any, ...]] | None = None  # the table's data rows, repaired
+    numeric_columns: frozenset[int] = frozenset()
+    page_count: int | None = None
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.warnings)
+
+
+def _nothing(percent: int) -> None:
+    return None
+
+
+def check_bytes(
+    raw: bytes,
+    file_format: str,
+    *,
+    standard: StandardDataset | None = None,
+    progress: Progress = _nothing,
+) -> FileCheck:
+    """Check a file of the given format (as sniffed); raises Unreadable."""
+    if file_format == "CSV":
+        rows, decoded = _csv_rows(raw)
+        progress(20)
+        check = check_table(rows, "CSV", standard=standard, progress=progress)
+        check.encoding, check.bom = decoded
+        return check
+    if file_format == "XLSX":
+        try:
+            sheet = read_first_sheet(raw)
+        except WorkbookRefused as error:
+            raise Unreadable(str(error)) from None
+        progress(20)
+        return check_table(
+            sheet.rows, "XLSX", standard=standard, formulas=sheet.formulas, progress=progress
+        )
+    return FileCheck(file_format, Report([], 0))
+
+
+def _csv_rows(raw: bytes) -> tuple[list[list[str]], tuple[str, bool]]:
+    try:
+        decoded = decode_table(raw)
+    except EncodingError as error:
+        raise Unreadable(str(error)) from None
+    if "\x00" in decoded.text:
+        raise Unreadable(
+            _(
+                "表のテキストではないデータ（制御文字）が含まれています。"
+                "CSV 形式か確かめてください。"
+            )
+        )
+    try:
+        rows = list(csv.reader(io.StringIO(decoded.text, newline="")))
+    except csv.Error as error:
+        raise Unreadable(_("CSV として読めません（%(reason)s）。") % {"reason": error}) from None
+    return rows, (decoded.encoding, decoded.bom)
+
+
+def schema_for(labels: list[str], match: StandardMatch | None) -> TableSchema:
+    """The file's columns with the rules of the matched standard's columns of the same name
+    (whatever their order); columns the standard lacks, and every column when no standard
+    matched, are plain text."""
+    by_name = {normalise_label(f["name"]): f for f in match.layout.fields} if match else {}
+    fields = []
+    for number, label in enumerate(labels, 1):
+        name = label or f"列{number}"
+        rule = by_name.get(normalise_label(label))
+        fields.append({**rule, "name": name} if rule else {"name": name, "type": "string"})
+    descriptor: dict[str, Any] = {"fields": fields}
+    if match and match.layout.primary_key and set(match.layout.primary_key) <= set(labels):
+        descriptor["primaryKey"] = match.layout.primary_key
+    try:
+        return TableSchema.from_descriptor(descriptor)
+    except SchemaError:
+        # Duplicate labels: check the shape and the Japanese rules only.
+        return TableSchema.from_descriptor(
+            {"fields": [{"name": f"列{n}"} for n in range(1, len(labels) + 1)]}
+        )
+
+
+def check_table(
+    rows: list[list[str]],
+    file_format: str,
+    *,
+    standard: StandardDataset | None = None,
+    formulas: list[Formula] = (),  # type: ignore[assignment]
+    progress: Progress = _nothing,
+) -> FileCheck:
+    """Check a table's rows (header included, anywhere in the first lines)."""
+    if not any(any(cell.strip() for cell in row) for row in rows):
+        raise Unreadable(_("表が空です。"))
+    first = find_header_row(rows)
+    match = match_standard([label.strip() for label in rows[first]], only=standard)
+    header = find_header_row(rows, match.layout.labels if match else ())
+    labels = [label.strip() for label in rows[header]]
+    progress(40)
+    schema = schema_for(labels, match)
+    table = table_from_rows(rows[header + 1 :], len(schema.fields))
+    repairs = japanese_checks.repair_municipality_codes(table.frame, labels)
+    report = validate_table(labels, table, schema, limit_errors=ISSUES_KEPT)
+    progress(70)
+    date_columns = [n for n, f in enumerate(schema.fields) if f.type == "date"]
+    warnings: list[Issue] = [
+        *japanese_checks.repair_issues(repairs, labels),
+        *japanese_checks.swapped_coordinates(table.frame, labels),
+        *japanese_checks.excel_serial_dates(table.frame, labels, date_columns),
+        *_formula_issues(formulas, labels, header),
+    ]
+    # A sheet's formula kept as text (no saved result) is already reported above.
+    sheet_formulas = {(i.row_number, i.field_number) for i in warnings if i.type == "xlsx-formula"}
+    warnings += [
+        issue
+        for issue in japanese_checks.formula_cells(table.frame, labels)
+        if (issue.row_number, issue.field_number) not in sheet_formulas
+    ]
+    public = frozenset(match.layout.labels) if match else frozenset()
+    findings = find_personal_data(table.frame, labels, public_columns=public)
+    progress(85)
+    return FileCheck(
+        file_format,
+        report,
+        warnings=warnings,
+        findings=findings,
+        match=match,
+        rows=table.frame.rows(),
+        numeric_columns=frozenset(
+            n for n, f in enumerate(schema.fields) if f.type in NUMERIC_TYPES
+        ),
+    )
+
+
+def _formula_issues(formulas: list[Formula], labels: list[str], header: int) -> list[Issue]:
+    """A warning per formula cell of a sheet, numbered as the report numbers rows (the
+    header is row 1)."""
+    issues = []
+    for formula in formulas:
+        label = labels[formula.column - 1] if formula.column <= len(labels) else ""
+        issues.append(
+            Issue(
+                "xlsx-formula",
+                formula.row - header,
+                label,
+                formula.column,
+                formula.formula,
+                "" if formula.value == formula.formula else formula.value,
+            )
+        )
+    return issues
