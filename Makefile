@@ -56,6 +56,7 @@ run: setup
 	$(PY) manage.py db_worker & \
 	$(PY) manage.py run_sample_oidc_provider --port $(OIDC_PORT) & \
 	$(PY) manage.py send_due_notifications --loop & \
+	$(PY) manage.py recheck_stuck_files --loop & \
 	.venv/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
 	  --access-logfile /dev/null --error-logfile -
 
@@ -71,10 +72,11 @@ lint: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
 # The task worker, and beside it the outbox sweeper that retries mail and sends what a lost
-# task never did.
+# task never did, and the sweeper that starts again file checks whose worker died.
 worker: setup
 	@trap 'kill 0' EXIT; \
 	$(PY) manage.py send_due_notifications --loop & \
+	$(PY) manage.py recheck_stuck_files --loop & \
 	$(PY) manage.py db_worker
 
 bench: setup

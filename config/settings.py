@@ -272,6 +272,12 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 JICHITAI_OPENDATA_MAX_UPLOAD_BYTES = env.int(
     "JICHITAI_OPENDATA_MAX_UPLOAD_BYTES", default=200_000_000
 )
+# `manage.py recheck_stuck_files`: a file check running (or queued) longer than this is taken
+# for lost (its worker died) and started again, at most this many times in all.
+JICHITAI_OPENDATA_CHECK_TIMEOUT_SECONDS = env.int(
+    "JICHITAI_OPENDATA_CHECK_TIMEOUT_SECONDS", default=900
+)
+JICHITAI_OPENDATA_CHECK_ATTEMPTS = env.int("JICHITAI_OPENDATA_CHECK_ATTEMPTS", default=3)
 # Files over FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, which never grows past this
 # (the largest size any upload may have: 20 MB for forms, the open data limit for data
 # files); whatever checks the file then refuses it as too large.

@@ -84,6 +84,15 @@ def check_bytes(
         return check_table(
             sheet.rows, "XLSX", standard=standard, formulas=sheet.formulas, progress=progress
         )
+    # Imported here: those modules build on this one.
+    if file_format in {"JSON", "GEOJSON"}:
+        from jichitai.opendata.file_checks import check_json
+
+        return check_json(raw, file_format)
+    if file_format == "PDF":
+        from jichitai.opendata.pdf_checks import check_pdf
+
+        return check_pdf(raw)
     return FileCheck(file_format, Report([], 0))
 
 

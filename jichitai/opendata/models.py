@@ -220,6 +220,11 @@ class ResourceFile(models.Model):
     personal_data_cleared_at = models.DateTimeField(null=True, blank=True)
     personal_data_clearance_reason = models.TextField(blank=True)
     stars = models.PositiveSmallIntegerField(null=True, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)  # of a PDF
+    # When the running check started and how often one was started: a check whose worker
+    # died is started again (`manage.py recheck_stuck_files`), a few times at most.
+    check_started_at = models.DateTimeField(null=True, blank=True)
+    check_attempts = models.PositiveSmallIntegerField(default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

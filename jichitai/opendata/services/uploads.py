@@ -10,6 +10,7 @@ Nothing is published half-way: a resource's public file changes only in `publish
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from dataclasses import asdict
 from typing import Any
@@ -19,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +34,8 @@ from jichitai.opendata.models import CheckStatus, Resource, ResourceFile
 from jichitai.opendata.services.catalogue import touch
 from jichitai.opendata.sniffing import SNIFF_BYTES, sniff
 from jichitai.opendata.tabular.report import Issue
+
+logger = logging.getLogger(__name__)
 
 
 def receive_upload(user: Any, resource: Resource, upload: UploadedFile) -> ResourceFile:
@@ -71,11 +75,11 @@ def receive_upload(user: Any, resource: Resource, upload: UploadedFile) -> Resou
             detail={"format": sniffed.format, "size": upload.size},
         )
         file_id = stored.pk
-        transaction.on_commit(lambda: _enqueue_check(file_id))
+        transaction.on_commit(lambda: enqueue_check(file_id))
     return stored
 
 
-def _enqueue_check(file_id: int) -> None:
+def enqueue_check(file_id: int) -> None:
     # Imported here: the tasks module imports this one.
     from jichitai.opendata.tasks import check_resource_file
 
@@ -90,7 +94,10 @@ def check_file(file_id: int) -> ResourceFile:
     """Check one uploaded file, once: a file already claimed by a check is left alone, so a
     retried or duplicated task never checks (and publishes a copy of) a file twice."""
     claimed = ResourceFile.objects.filter(pk=file_id, status=CheckStatus.QUEUED).update(
-        status=CheckStatus.CHECKING, progress=5
+        status=CheckStatus.CHECKING,
+        progress=5,
+        check_started_at=timezone.now(),
+        check_attempts=F("check_attempts") + 1,
     )
     stored = ResourceFile.objects.select_related("resource__dataset").get(pk=file_id)
     if not claimed:
@@ -101,6 +108,13 @@ def check_file(file_id: int) -> ResourceFile:
         check = check_bytes(raw, stored.format, progress=lambda p: _progress(stored, p))
     except Unreadable as error:
         return _finish(stored, status=CheckStatus.UNREADABLE, message=str(error))
+    except Exception:  # a file that breaks a check must not stay "checking" for ever
+        logger.exception("checking resource file %s failed", file_id)
+        return _finish(
+            stored,
+            status=CheckStatus.UNREADABLE,
+            message=_("確認の途中でエラーが起きました。ファイルの形式を確かめてください。"),
+        )
     return _record(stored, check)
 
 
@@ -112,6 +126,7 @@ def _record(stored: ResourceFile, check: FileCheck) -> ResourceFile:
     stored.standard_id = check.match.standard.id if check.match else ""
     stored.layout = check.match.layout.name if check.match else ""
     stored.row_count = report.row_count if check.format != "PDF" else None
+    stored.page_count = check.page_count
     stored.error_count = report.error_count
     stored.issues = [_issue_dict(issue) for issue in report.issues]
     stored.warnings = [_issue_dict(issue) for issue in check.warnings[:ISSUES_KEPT]]
@@ -161,7 +176,15 @@ def _finish(stored: ResourceFile, *, status: str, message: str = "") -> Resource
     readable = status not in {CheckStatus.UNREADABLE, CheckStatus.FAILED}
     stored.stars = _stars(stored) if readable else None
     stored.checked_at = timezone.now()
-    stored.save()
+    with transaction.atomic():
+        current = ResourceFile.objects.select_for_update().get(pk=stored.pk)
+        if (
+            current.check_attempts != stored.check_attempts
+            or current.status != CheckStatus.CHECKING
+        ):
+            # Taken for stuck and started again meanwhile: the newer check has the last word.
+            return current
+        stored.save()
     return stored
 
 

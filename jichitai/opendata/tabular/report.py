@@ -67,7 +67,51 @@ class Issue:
             return _("列が足りません（「%(field)s」の値がありません）。") % {"field": where}
         if self.type == "extra-cell":
             return _("%(number)s列目は見出しにない余分な値です。") % {"number": self.field_number}
-        return self._warning_message(where) or self.type
+        return self._warning_message(where) or self._file_message() or self.type
+
+    def _file_message(self) -> str:
+        """Problems of JSON, GeoJSON and PDF files (the row is a GeoJSON feature's number)."""
+        structure = {
+            "not-feature-collection": _("GeoJSON の最上位は FeatureCollection にしてください。"),
+            "features-not-list": _("「features」が配列ではありません。"),
+            "not-feature": _("%(number)s 番目の地物が Feature ではありません。"),
+            "properties-not-object": _(
+                "%(number)s 番目の地物の properties がオブジェクトではありません。"
+            ),
+            "geometry-missing": _("%(number)s 番目の地物に geometry がありません。"),
+        }
+        if self.type == "geojson-structure":
+            return structure.get(self.note, self.note) % {"number": self.row_number}
+        values = {"number": self.row_number, "cell": self.cell}
+        messages = {
+            "geojson-geometry-type": _(
+                "%(number)s 番目の地物の図形の種類「%(cell)s」は GeoJSON にありません。"
+            ),
+            "geojson-coordinates": _(
+                "%(number)s 番目の地物の座標が、図形の種類 %(cell)s の形になっていません。"
+            ),
+            "geojson-ring": _(
+                "%(number)s 番目の地物のポリゴンが閉じていません"
+                "（4 点以上で、最初と最後の座標が同じである必要があります）。"
+            ),
+            "geojson-swapped": _(
+                "%(number)s 番目の地物の座標 %(cell)s は緯度と経度が逆のようです"
+                "（GeoJSON は［経度, 緯度］の順です）。"
+            ),
+            "geojson-outside-japan": _("%(number)s 番目の地物の座標 %(cell)s が日本の範囲外です。"),
+            "pdf-encrypted": _(
+                "暗号化（パスワードや利用制限）のかかった PDF は公開できません。"
+                "制限を外して保存し直してください。"
+            ),
+            "pdf-javascript": _("PDF に JavaScript が含まれています。取り除いてください。"),
+            "pdf-launch": _(
+                "PDF にほかのプログラムやファイルを開く動作（Launch）が含まれています。"
+            ),
+            "pdf-embedded-file": _("PDF にファイルが埋め込まれています。取り除いてください。"),
+            "pdf-no-pages": _("PDF にページがありません。"),
+        }
+        message = messages.get(self.type)
+        return message % values if message else ""
 
     def _warning_message(self, where: str) -> str:
         if self.type == "repaired-code":

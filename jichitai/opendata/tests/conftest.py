@@ -79,3 +79,21 @@ def verified_staff(make_staff: Callable[..., Any]) -> Callable[..., Any]:
         return user
 
     return make
+
+
+@pytest.fixture
+def resource(departments: dict[str, OrgUnit]) -> Any:
+    """A published data set's one resource, ready for uploads."""
+    dataset = create_dataset(
+        departments["koseki"],
+        name="aed",
+        title="AED設置箇所一覧",
+        state="active",
+        resources=[{"name": "AED一覧（CSV）"}],
+    )
+    return dataset.resources.get()
+
+
+@pytest.fixture
+def clerk(verified_staff: Callable[..., Any]) -> Any:
+    return verified_staff("clerk")

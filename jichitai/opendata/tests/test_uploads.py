@@ -15,30 +15,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from jichitai.core.errors import DomainError
 from jichitai.governance.models import AuditEvent
 from jichitai.opendata.models import CheckStatus, Dataset, ResourceFile
-from jichitai.opendata.services.catalogue import create_dataset
 from jichitai.opendata.services.uploads import clear_personal_data, publish_file, receive_upload
 from jichitai.opendata.standards import standard_by_id
 from jichitai.opendata.standards.samples import sample_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
 AED = standard_by_id("aed-locations").legacy  # type: ignore[union-attr]
-
-
-@pytest.fixture
-def resource(departments: dict[str, Any]) -> Any:
-    dataset = create_dataset(
-        departments["koseki"],
-        name="aed",
-        title="AED設置箇所一覧",
-        state="active",
-        resources=[{"name": "AED一覧（CSV）"}],
-    )
-    return dataset.resources.get()
-
-
-@pytest.fixture
-def clerk(verified_staff: Callable[..., Any]) -> Any:
-    return verified_staff("clerk")
 
 
 def aed_csv(rows: int = 5, change: Callable[[list[list[str]]], None] | None = None) -> str:
@@ -273,10 +255,58 @@ def test_staff_of_another_department_cannot_upload(verified_staff, resource):
 
 
 def test_pdfs_are_kept_as_uploaded_and_earn_one_star(clerk, resource, client):
-    stored = upload(clerk, resource, b"%PDF-1.7\n%sample\n", name="report.pdf")
+    from jichitai.opendata.tests.test_file_checks import pdf
+
+    stored = upload(clerk, resource, pdf(), name="report.pdf")
     assert (stored.status, stored.format, stored.stars) == (CheckStatus.PASSED, "PDF", 1)
+    assert (stored.page_count, stored.row_count) == (2, None)
     publish_file(clerk, stored)
     response = client.get(f"/dataset/{resource.dataset_id}/resource/{resource.pk}/download/")
     assert response["Content-Type"] == "application/pdf"
     response.close()
     assert Dataset.objects.get().metadata_modified >= stored.uploaded_at
+
+
+def test_a_pdf_with_javascript_fails_its_check_and_cannot_be_published(clerk, resource):
+    from jichitai.opendata.tests.test_file_checks import open_action, pdf
+
+    stored = upload(clerk, resource, pdf(open_action("/JavaScript", "/JS", "app.alert(1)")))
+    assert (stored.status, stored.error_count) == (CheckStatus.FAILED, 1)
+    assert stored.issues[0]["type"] == "pdf-javascript"
+    with pytest.raises(DomainError):
+        publish_file(clerk, stored)
+
+
+def test_a_broken_pdf_is_unreadable(clerk, resource):
+    stored = upload(clerk, resource, b"%PDF-1.7\n%sample\n", name="report.pdf")
+    assert stored.status == CheckStatus.UNREADABLE
+    assert "PDF として読めません" in stored.message
+
+
+def test_geojson_with_swapped_coordinates_fails_by_feature(clerk, resource):
+    from jichitai.opendata.tests.test_file_checks import collection
+
+    raw = collection(
+        {"type": "Point", "coordinates": [139.716, 35.561]},
+        {"type": "Point", "coordinates": [35.561, 139.716]},
+    )
+    stored = upload(clerk, resource, raw, name="shelters.geojson")
+    assert (stored.format, stored.status, stored.row_count) == ("GEOJSON", CheckStatus.FAILED, 2)
+    assert [(i["type"], i["row_number"]) for i in stored.issues] == [("geojson-swapped", 2)]
+    valid = upload(clerk, resource, collection({"type": "Point", "coordinates": [139.7, 35.5]}))
+    assert valid.status == CheckStatus.PASSED and valid.stars == 3
+    publish_file(clerk, valid)
+
+
+def test_a_check_that_crashes_marks_the_file_unreadable_instead_of_leaving_it_checking(
+    clerk, resource, monkeypatch
+):
+    from jichitai.opendata.services import uploads
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(uploads, "check_bytes", explode)
+    stored = upload(clerk, resource, aed_csv().encode())
+    assert stored.status == CheckStatus.UNREADABLE
+    assert "確認の途中でエラーが起きました" in stored.message

@@ -1,0 +1,94 @@
+"""A file whose check died with its worker is checked again, a few times at most."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from jichitai.opendata.models import CheckStatus, ResourceFile
+from jichitai.opendata.services.stuck_checks import Sweep, recheck_stuck_files
+from jichitai.opendata.tests.test_uploads import aed_csv, upload
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def die_mid_check(stored: ResourceFile, *, minutes_ago: int, attempts: int = 1) -> None:
+    """What a killed worker leaves behind: "checking", started long ago."""
+    ResourceFile.objects.filter(pk=stored.pk).update(
+        status=CheckStatus.CHECKING,
+        progress=40,
+        check_started_at=timezone.now() - dt.timedelta(minutes=minutes_ago),
+        check_attempts=attempts,
+        published_storage_name="",
+    )
+
+
+def test_a_check_records_when_it_started_and_how_often(clerk: Any, resource: Any):
+    stored = upload(clerk, resource, aed_csv().encode())
+    assert stored.status == CheckStatus.PASSED
+    assert stored.check_attempts == 1 and stored.check_started_at is not None
+
+
+def test_a_check_whose_worker_died_is_run_again(clerk: Any, resource: Any):
+    stored = upload(clerk, resource, aed_csv().encode())
+    die_mid_check(stored, minutes_ago=60)
+    assert recheck_stuck_files().requeued == 1  # the immediate task backend checks at once
+    stored.refresh_from_db()
+    assert (stored.status, stored.check_attempts, stored.progress) == (CheckStatus.PASSED, 2, 100)
+    assert stored.published_storage_name
+
+
+def test_a_running_check_is_left_alone(clerk: Any, resource: Any):
+    stored = upload(clerk, resource, aed_csv().encode())
+    die_mid_check(stored, minutes_ago=2)
+    assert recheck_stuck_files() == Sweep(requeued=0, given_up=0)
+    stored.refresh_from_db()
+    assert stored.status == CheckStatus.CHECKING
+
+
+def test_after_the_last_attempt_the_file_is_unreadable_with_a_reason(
+    clerk: Any, resource: Any, settings: Any
+):
+    stored = upload(clerk, resource, aed_csv().encode())
+    die_mid_check(stored, minutes_ago=60, attempts=settings.JICHITAI_OPENDATA_CHECK_ATTEMPTS)
+    out = call_command_output("recheck_stuck_files")
+    assert out == "requeued=0 given_up=1\n"
+    stored.refresh_from_db()
+    assert stored.status == CheckStatus.UNREADABLE
+    assert "途中で止まりました" in stored.message
+
+
+def test_a_lost_task_of_a_queued_file_is_queued_again(clerk: Any, resource: Any):
+    stored = upload(clerk, resource, aed_csv().encode())
+    ResourceFile.objects.filter(pk=stored.pk).update(
+        status=CheckStatus.QUEUED,
+        check_started_at=None,
+        check_attempts=0,
+        uploaded_at=timezone.now() - dt.timedelta(hours=2),
+    )
+    assert recheck_stuck_files().requeued == 1
+    stored.refresh_from_db()
+    assert stored.status == CheckStatus.PASSED
+
+
+def test_an_old_check_finishing_after_a_newer_one_started_is_discarded(clerk: Any, resource: Any):
+    from jichitai.opendata.services.uploads import _finish
+
+    stored = upload(clerk, resource, aed_csv().encode())
+    ResourceFile.objects.filter(pk=stored.pk).update(
+        status=CheckStatus.CHECKING, check_attempts=stored.check_attempts + 1
+    )
+    kept = _finish(stored, status=CheckStatus.FAILED)
+    assert kept.status == CheckStatus.CHECKING
+    assert ResourceFile.objects.get(pk=stored.pk).status == CheckStatus.CHECKING
+
+
+def call_command_output(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
