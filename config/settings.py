@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "jichitai.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After CSP (its page gets the policy), before any view reads the body.
+    "jichitai.core.middleware.RequestBodyLimitMiddleware",
     "jichitai.core.middleware.NoStoreMiddleware",
 ]
 
@@ -283,6 +285,11 @@ JICHITAI_OPENDATA_CHECK_ATTEMPTS = env.int("JICHITAI_OPENDATA_CHECK_ATTEMPTS", d
 # files); whatever checks the file then refuses it as too large.
 JICHITAI_UPLOAD_MAX_BYTES = env.int(
     "JICHITAI_UPLOAD_MAX_BYTES", default=max(20 * 1024 * 1024, JICHITAI_OPENDATA_MAX_UPLOAD_BYTES)
+)
+# A request body declared larger than this is refused with 413 before it is read: the
+# largest upload plus room for the form's other fields and the multipart framing.
+JICHITAI_UPLOAD_REFUSE_BODY_BYTES = env.int(
+    "JICHITAI_UPLOAD_REFUSE_BODY_BYTES", default=JICHITAI_UPLOAD_MAX_BYTES + 5 * 1024 * 1024
 )
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -8,7 +8,10 @@ import time
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
 from jichitai.core import request_context
@@ -78,4 +81,53 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuses a request whose declared body is over JICHITAI_UPLOAD_REFUSE_BODY_BYTES with
+    413, before anything reads the body: a 1 GB upload is turned away at once instead of
+    being streamed to the temporary folder only to be refused there.
+
+    A view may answer in its own format (an API's error envelope) by carrying a
+    `request_too_large(request, limit)` attribute; other paths under /api/ get problem JSON
+    and pages the bilingual error page. (A chunked body, without Content-Length, is capped
+    by the upload handler instead.)
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.JICHITAI_UPLOAD_REFUSE_BODY_BYTES
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # Django treats it as no body at all
+        if declared <= limit:
+            return self.get_response(request)
+        try:
+            # Also lets the view's answer, and the access log, see the route.
+            request.resolver_match = resolve(request.path_info)
+            view = request.resolver_match.func
+        except Resolver404:
+            view = None
+        answer = getattr(view, "request_too_large", None)
+        if answer is not None:
+            response: HttpResponse = answer(request, limit)
+        elif request.path_info.startswith("/api/"):
+            response = JsonResponse(
+                {
+                    "type": "about:blank",
+                    "title": "Request body too large",
+                    "status": 413,
+                    "detail": f"The body is over the limit of {limit} bytes.",
+                },
+                status=413,
+                content_type="application/problem+json",
+            )
+        else:
+            response = render(request, "errors/413.html", status=413)
+        # The unread body stays in the connection: close it rather than read it.
+        response["Connection"] = "close"
         return response

@@ -7,6 +7,8 @@ from typing import Any
 
 from jichitai.opendata.ckan.errors import ValidationError
 
+# The largest integer every database we run on stores (PostgreSQL's integer).
+LARGEST_INTEGER = 2**31 - 1
 TRUE_WORDS = frozenset({"true", "1", "yes", "on", "t", "y"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off", "f", "n", ""})
 
@@ -22,6 +24,8 @@ def integer(
         number = int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:
         raise ValidationError({key: ["Invalid integer"]}) from None
+    if number > LARGEST_INTEGER and maximum is None:
+        raise ValidationError({key: [f"Must be at most {LARGEST_INTEGER}"]})
     if number < minimum:
         message = "Must be a natural number" if minimum == 0 else f"Must be at least {minimum}"
         raise ValidationError({key: [message]})
@@ -71,3 +75,34 @@ def string_list(data: dict[str, Any], key: str) -> list[str] | None:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValidationError({key: ["Not a list of strings"]})
     return value
+
+
+def refuse_unstorable_text(data: dict[str, Any]) -> None:
+    """Refuse parameters holding NUL characters or lone surrogates (from JSON's \\u escapes):
+    no database column can hold them, and PostgreSQL fails the whole query on them."""
+    for key, value in data.items():
+        if not (_storable(key) and _storable(value)):
+            raise ValidationError({_printable(key): ["Invalid characters (NUL or lone surrogate)"]})
+
+
+def _storable(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return False
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
+
+
+def _printable(key: str) -> str:
+    return key.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
