@@ -28,7 +28,10 @@ class DatasetSearchForm(forms.Form):
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("ファイル"),
-        help_text=_("CSV（UTF-8 または Shift_JIS）、PDF、JSON。Excel は CSV で保存してください。"),
+        help_text=_(
+            "CSV（UTF-8 または Shift_JIS）、Excel（XLSX、最初のシートを読みます）、"
+            "PDF、JSON、GeoJSON。"
+        ),
     )
 
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 TYPE_NAMES = {
-    "string": "文字列",
-    "integer": "整数",
-    "number": "数値",
-    "boolean": "真偽値",
-    "date": "日付（YYYY-MM-DD）",
-    "time": "時刻",
-    "datetime": "日時",
-    "year": "西暦年",
+    "string": gettext_lazy("文字列"),
+    "integer": gettext_lazy("整数"),
+    "number": gettext_lazy("数値"),
+    "boolean": gettext_lazy("真偽値"),
+    "date": gettext_lazy("日付（YYYY-MM-DD）"),
+    "time": gettext_lazy("時刻"),
+    "datetime": gettext_lazy("日時"),
+    "year": gettext_lazy("西暦年"),
 }
 
 

@@ -110,3 +110,21 @@ def test_other_departments_and_residents_get_nothing(
     client.logout()
     signed_in(client, make_user("resident"))
     assert client.get("/staff/data/").status_code == 403
+
+
+def test_pdfs_geojson_and_xlsx_show_what_was_counted(
+    client, make_staff, signed_in, resource
+) -> None:
+    from jichitai.opendata.tests.test_file_checks import collection, pdf
+    from jichitai.opendata.tests.test_xlsx import workbook
+
+    signed_in(client, make_staff("clerk"))
+    upload(client, resource, pdf(), name="r.pdf")
+    assert "2ページ、エラー 0 件" in client.get("/staff/data/toilets/").content.decode()
+    upload(client, resource, collection({"type": "Point", "coordinates": [35.5, 139.7]}))
+    page = client.get("/staff/data/toilets/").content.decode()
+    assert "地物 1 件、エラー 1 件" in page and "緯度と経度が逆" in page
+    upload(client, resource, workbook(["名称", "式"], ["区役所", "=1+1"]), name="t.xlsx")
+    page = client.get("/staff/data/toilets/").content.decode()
+    assert "1行、エラー 0 件、警告 1 件（Excel の最初のシート）" in page
+    assert "数式「=1+1」" in page
