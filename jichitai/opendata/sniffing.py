@@ -18,6 +18,7 @@ SNIFF_BYTES = 4096
 MARKUP = (b"<!doctype", b"<html", b"<svg", b"<?xml", b"<script", b"<head", b"<body")
 ZIP = b"PK\x03\x04"
 ARCHIVES = (b"PK\x05\x06", b"PK\x07\x08", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!", b"BZh", b"\xfd7zXZ")
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), Word (.doc) …
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -33,6 +34,15 @@ def sniff(head: bytes) -> Sniffed:
         return Sniffed("PDF", "application/pdf")
     if head.startswith(ZIP):
         return Sniffed("XLSX", XLSX_TYPE)
+    if head.startswith(OLE2):
+        raise DomainError(
+            "opendata.legacy_office_refused",
+            _(
+                "古い Excel 形式（.xls）などの Office ファイルは読めません。"
+                "Excel で XLSX か CSV の形式で保存し直してください。"
+            ),
+            field="file",
+        )
     if head.startswith(ARCHIVES):
         raise DomainError(
             "opendata.archive_refused",

@@ -145,6 +145,7 @@ def test_personal_data_blocks_until_an_approver_clears_it(clerk, resource, verif
         ),
         (b"PK\x05\x06" + b"\0" * 18, "opendata.archive_refused"),
         (b"\x1f\x8b\x08\x00", "opendata.archive_refused"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "opendata.legacy_office_refused"),
         (b"", "opendata.empty_file"),
     ],
 )

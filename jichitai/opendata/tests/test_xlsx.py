@@ -181,3 +181,40 @@ def test_entity_expansion_in_the_sheet_is_refused_not_expanded():
     )
     with pytest.raises(Unreadable, match="Excel ファイルとして読めません"):
         check_bytes(raw, "XLSX")
+
+
+def test_an_entry_lying_about_its_size_is_never_expanded_past_what_it_declares():
+    """The zip guard trusts declared sizes because Python's zip reader stops at them: a
+    bomb that declares 1 KB and holds 20 MB is cut off and fails its checksum."""
+    book = openpyxl.Workbook()
+    book.active.append(["a"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    raw = rewrite(buffer.getvalue(), "xl/worksheets/sheet1.xml", {"<sheetData>": "<sheetData>"})
+    bomb = _declare_size(raw, "xl/worksheets/sheet1.xml", b" " * 20_000_000, declared=1000)
+    inspect_zip(bomb)  # looks harmless from its directory
+    with pytest.raises(Unreadable, match="Excel ファイルとして読めません"):
+        check_bytes(bomb, "XLSX")
+
+
+def _declare_size(raw: bytes, name: str, padding: bytes, *, declared: int) -> bytes:
+    """The archive with `padding` appended to one entry, whose headers then claim `declared`
+    bytes uncompressed."""
+    import struct
+
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            target.writestr(entry.filename, data + padding if entry.filename == name else data)
+    patched = bytearray(out.getvalue())
+    encoded = name.encode()
+    for signature, size_offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = 0
+        while (start := patched.find(signature, start)) != -1:
+            name_offset = 30 if signature == b"PK\x03\x04" else 46
+            if patched[start + name_offset : start + name_offset + len(encoded)] == encoded:
+                struct.pack_into("<I", patched, start + size_offset, declared)
+            start += 4
+    return bytes(patched)
