@@ -30,8 +30,15 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(user: User, *, name: str, days: int) -> tuple[ApiToken, str]:
-    """Make a token for `user`; returns the row and the token text, which is never shown again."""
+def create_token(
+    user: User, *, name: str, days: int, staff_scope: bool = False
+) -> tuple[ApiToken, str]:
+    """Make a token for `user`; returns the row and the token text, which is never shown again.
+
+    `staff_scope` marks a token made by staff after their second factor: only such a token
+    lets a program act as verified staff (see ADR 0009)."""
+    if staff_scope and not user.is_staff_member:
+        staff_scope = False
     name = " ".join(name.split())
     if not name or len(name) > 60:
         raise DomainError("token.name", _("名前を60文字以内で入力してください。"), field="name")
@@ -54,8 +61,14 @@ def create_token(user: User, *, name: str, days: int) -> tuple[ApiToken, str]:
             prefix=text[:10],
             digest=_digest(text),
             expires_at=timezone.now() + dt.timedelta(days=days),
+            staff_scope=staff_scope,
         )
-        record_event("api_token.create", actor=user, target=token, detail={"days": days})
+        record_event(
+            "api_token.create",
+            actor=user,
+            target=token,
+            detail={"days": days, "staff_scope": staff_scope},
+        )
     return token, text
 
 
@@ -73,7 +86,11 @@ def revoke_token(user: User, token_id: int) -> None:
 
 def user_for_token(text: str) -> User | None:
     """The active user a presented token belongs to, or None (unknown, expired, revoked, or
-    the account is deactivated)."""
+    the account is deactivated).
+
+    The user answers `is_verified()` as django-otp's middleware does for a session: true only
+    for a staff-scoped token, so that policies treat the program as verified staff exactly
+    when the token was made after the second factor."""
     if not text.startswith(TOKEN_PREFIX) or len(text) > 100:
         return None
     token = ApiToken.objects.select_related("user").filter(digest=_digest(text)).first()
@@ -82,4 +99,7 @@ def user_for_token(text: str) -> User | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user = token.user
+    staff_scope = token.staff_scope and user.is_staff_member
+    user.is_verified = lambda: staff_scope  # type: ignore[attr-defined]
+    return user

@@ -197,6 +197,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("有効期限"))
     last_used_at = models.DateTimeField(_("最終利用日時"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("無効にした日時"), null=True, blank=True)
+    # Made by staff in a session signed in with the second factor: the token then acts as
+    # verified staff (e.g. CKAN write actions). Other tokens act as the person, not as staff.
+    staff_scope = models.BooleanField(_("職員として操作"), default=False)
 
     class Meta:
         ordering = ["-created_at"]

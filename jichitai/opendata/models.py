@@ -229,6 +229,9 @@ class ResourceFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # Sent through the API (resource_create with a file): published as soon as its check
+    # passes, if its data set is public then, or when the data set is published later.
+    publish_when_checked = models.BooleanField(default=False)
     checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

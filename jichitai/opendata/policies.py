@@ -33,12 +33,33 @@ def can_edit_dataset(user: Any, dataset: Dataset) -> bool:
     return departments_visible_to(user).filter(pk=dataset.owner_org_id).exists()
 
 
-def can_clear_personal_data(user: Any, dataset: Dataset) -> bool:
-    """Clearing a personal-data block takes an approver (承認者) or the department's
-    administrator: the clerk who uploaded a file does not vouch for it alone."""
+def can_create_dataset_in(user: Any, department: Any) -> bool:
+    """Staff draft new data sets for their own departments (課) only, and only active ones."""
+    return bool(
+        department.is_active and departments_visible_to(user).filter(pk=department.pk).exists()
+    )
+
+
+def departments_for_new_datasets(user: Any) -> QuerySet[Any]:
+    return departments_visible_to(user).filter(is_active=True).order_by("code")
+
+
+def can_publish_dataset(user: Any, dataset: Dataset) -> bool:
+    """Publishing, withdrawing and deleting a data set take an approver (承認者) or the
+    department's administrator: a clerk (担当者) drafts, someone else lets it out."""
+    return _decides_for(user, dataset)
+
+
+def _decides_for(user: Any, dataset: Dataset) -> bool:
     if not can_edit_dataset(user, dataset):
         return False
     if user.has_perm(MANAGE_ALL_STAFF):
         return True
     deciders = user.role_departments(Role.APPROVER, Role.DEPARTMENT_ADMIN)
     return any(unit.pk == dataset.owner_org_id for unit in deciders)
+
+
+def can_clear_personal_data(user: Any, dataset: Dataset) -> bool:
+    """Clearing a personal-data block takes an approver (承認者) or the department's
+    administrator: the clerk who uploaded a file does not vouch for it alone."""
+    return _decides_for(user, dataset)

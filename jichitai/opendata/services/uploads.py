@@ -30,7 +30,7 @@ from jichitai.governance.services import record_event
 from jichitai.opendata import policies
 from jichitai.opendata.checking import ISSUES_KEPT, FileCheck, Unreadable, check_bytes
 from jichitai.opendata.licences import licence_by_id
-from jichitai.opendata.models import CheckStatus, Resource, ResourceFile
+from jichitai.opendata.models import CheckStatus, Dataset, Resource, ResourceFile, State
 from jichitai.opendata.services.catalogue import touch
 from jichitai.opendata.sniffing import SNIFF_BYTES, sniff
 from jichitai.opendata.tabular.report import Issue
@@ -38,8 +38,11 @@ from jichitai.opendata.tabular.report import Issue
 logger = logging.getLogger(__name__)
 
 
-def receive_upload(user: Any, resource: Resource, upload: UploadedFile) -> ResourceFile:
-    """Store an uploaded file for a resource and queue its check."""
+def receive_upload(
+    user: Any, resource: Resource, upload: UploadedFile, *, publish_when_checked: bool = False
+) -> ResourceFile:
+    """Store an uploaded file for a resource and queue its check. With `publish_when_checked`
+    (the CKAN API) the file is published by itself once its check passes."""
     if not policies.can_edit_dataset(user, resource.dataset):
         raise DomainError("opendata.forbidden", _("このデータセットを編集する権限がありません。"))
     limit = settings.JICHITAI_OPENDATA_MAX_UPLOAD_BYTES
@@ -67,6 +70,7 @@ def receive_upload(user: Any, resource: Resource, upload: UploadedFile) -> Resou
             media_type=sniffed.media_type,
             format=sniffed.format,
             uploaded_by=user,
+            publish_when_checked=publish_when_checked,
         )
         record_event(
             "opendata.file.upload",
@@ -115,7 +119,7 @@ def check_file(file_id: int) -> ResourceFile:
             status=CheckStatus.UNREADABLE,
             message=_("確認の途中でエラーが起きました。ファイルの形式を確かめてください。"),
         )
-    return _record(stored, check)
+    return _publish_if_requested(_record(stored, check))
 
 
 def _record(stored: ResourceFile, check: FileCheck) -> ResourceFile:
@@ -239,9 +243,13 @@ def publish_file(user: Any, stored: ResourceFile) -> Resource:
             "opendata.not_publishable",
             _("確認が終わっていないか、エラーや未確認の個人情報があるため公開できません。"),
         )
+    return _make_public(stored, actor=user)
+
+
+def _make_public(stored: ResourceFile, *, actor: Any) -> Resource:
     now = timezone.now()
     with transaction.atomic():
-        locked = Resource.objects.select_for_update().get(pk=resource.pk)
+        locked = Resource.objects.select_for_update().get(pk=stored.resource_id)
         locked.published_file = stored
         locked.url_type = "upload"
         locked.url = ""
@@ -257,5 +265,34 @@ def publish_file(user: Any, stored: ResourceFile) -> Resource:
         locked.metadata_modified = now
         locked.save()
         touch(locked.dataset)
-        record_event("opendata.file.publish", actor=user, target=stored)
+        record_event("opendata.file.publish", actor=actor, target=stored)
     return locked
+
+
+def _publish_if_requested(stored: ResourceFile) -> ResourceFile:
+    """The API's rule (ADR 0009): a file sent with the request to publish goes out when its
+    check passes (warnings allowed; errors or personal data never) and its data set is public.
+    The uploader is recorded as having published it."""
+    resource = stored.resource
+    if (
+        stored.publish_when_checked
+        and stored.publishable
+        and resource.state == State.ACTIVE
+        and resource.dataset.state == State.ACTIVE
+    ):
+        _make_public(stored, actor=stored.uploaded_by)
+    return stored
+
+
+def publish_requested_files(dataset: Dataset, *, actor: Any) -> None:
+    """When a data set is published, the files sent to it through the API go out with it:
+    each resource's latest file, if it asked to be published and passed its check."""
+    for resource in dataset.resources.filter(state=State.ACTIVE):
+        latest = resource.files.order_by("-uploaded_at", "-pk").first()
+        if (
+            latest is not None
+            and latest.publish_when_checked
+            and latest.publishable
+            and resource.published_file_id != latest.pk
+        ):
+            _make_public(latest, actor=actor)
