@@ -175,7 +175,7 @@ def ckan_data(departments: dict[str, Any], make_staff: Any) -> str:
             resources=[{"name": "CSV", "url": "https://example.jp/a.csv", "format": "CSV"}],
         )
     staff = make_staff(Role.CLERK)
-    _row, token = api_tokens.create_token(staff, name="fuzz", days=30)
+    _row, token = api_tokens.create_token(staff, name="fuzz", days=30, staff_scope=True)
     return token
 
 

@@ -39,7 +39,7 @@ def test_integers_beyond_what_a_database_stores_are_refused(client, catalogue):
 
 def test_a_staff_token_reads_as_staff(client, catalogue, make_staff: Any):
     staff = make_staff("clerk")
-    _row, token = api_tokens.create_token(staff, name="harvest", days=30)
+    _row, token = api_tokens.create_token(staff, name="harvest", days=30, staff_scope=True)
     response = client.get(
         "/api/3/action/package_search",
         {"include_private": "true", "include_drafts": "true"},

@@ -100,10 +100,8 @@ def test_an_unscoped_token_and_a_residents_token_do_not_write(
 )
 def test_the_three_ways_of_sending_a_token(client, token_for, header) -> None:
     token = token_for("approver")
-    if header == "bearer":
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    else:
-        headers = {header: token}
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    headers = bearer if header == "bearer" else {header: token}
     assert post(client, "package_create", NEW, **headers).status_code == 200
 
 

@@ -48,7 +48,9 @@ def test_a_stale_edit_is_refused_and_saves_nothing(draft, verified_staff) -> Non
     started = draft.metadata_modified
     editing.edit_dataset(clerk, draft, fields={"title": "先に保存"}, expected_modified=started)
     with pytest.raises(editing.StaleEdit):
-        editing.edit_dataset(clerk, draft, fields={"title": "後から保存"}, expected_modified=started)
+        editing.edit_dataset(
+            clerk, draft, fields={"title": "後から保存"}, expected_modified=started
+        )
     draft.refresh_from_db()
     assert draft.title == "先に保存"
 
@@ -62,8 +64,7 @@ def test_other_departments_and_residents_cannot_edit(draft, verified_staff, make
 def test_resources_move_reorder_and_close_up_on_delete(draft, verified_staff) -> None:
     clerk = verified_staff("clerk")
     a, b, c = (
-        editing.add_resource(clerk, draft, fields={"name": name, "format": "csv"})
-        for name in "abc"
+        editing.add_resource(clerk, draft, fields={"name": name, "format": "csv"}) for name in "abc"
     )
     assert a.format == "CSV"
 
