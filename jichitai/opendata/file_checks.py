@@ -95,8 +95,14 @@ def _depth(document: Any) -> int:
     return deepest
 
 
+GEOJSON_TYPES = frozenset({"FeatureCollection", "Feature", *GEOMETRY_TYPES})
+
+
 def check_json(raw: bytes, file_format: str) -> FileCheck:
     document = parse_json(raw)
+    if isinstance(document, dict) and document.get("type") in GEOJSON_TYPES:
+        # Sniffing saw only the first bytes; the whole document says it is GeoJSON.
+        file_format = "GEOJSON"
     if file_format != "GEOJSON":
         rows = len(document) if isinstance(document, list) else 1
         return FileCheck(file_format, Report([], rows))

@@ -107,12 +107,14 @@ def calls(draw: st.DrawFn) -> dict[str, Any]:
         | st.binary(max_size=64)
     )
     credentials = draw(st.sampled_from(["none", "bad", "staff"]))
+    prefix = draw(st.sampled_from(["/api/3/action", "/api/action"]))
     return {
         "name": name,
         "mode": mode,
         "parameters": parameters,
         "raw": raw,
         "credentials": credentials,
+        "prefix": prefix,
     }
 
 
@@ -128,7 +130,7 @@ def encoded(parameters: dict[str, Any]) -> str:
 
 
 def send(client: Client, call: dict[str, Any], token: str) -> Any:
-    path = f"/api/3/action/{call['name']}"
+    path = f"{call.get('prefix', '/api/3/action')}/{call['name']}"
     headers: dict[str, str] = {}
     if call["credentials"] == "staff":
         headers["HTTP_AUTHORIZATION"] = token
@@ -188,8 +190,8 @@ def test_every_action_answers_hostile_parameters_with_ckans_envelope(ckan_data, 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ACTION_NAMES)
-@pytest.mark.parametrize("method", ["GET", "POST"])
-def test_every_action_answers_no_parameters_and_both_methods(ckan_data, client, name, method):
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE", "OPTIONS"])
+def test_every_action_answers_no_parameters_and_every_method(ckan_data, client, name, method):
     response = client.generic(method, f"/api/3/action/{name}")
     assert_ckan_answer(response, {"name": name, "method": method})
 

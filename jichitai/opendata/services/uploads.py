@@ -125,6 +125,8 @@ def check_file(file_id: int) -> ResourceFile:
 def _record(stored: ResourceFile, check: FileCheck) -> ResourceFile:
     """Keep what the check found; write the CSV to publish when a table has no errors."""
     report = check.report
+    if check.format == "GEOJSON" and stored.format == "JSON":
+        stored.format, stored.media_type = "GEOJSON", "application/geo+json"
     stored.encoding, stored.had_bom = check.encoding, check.bom
     stored.labels = report.labels
     stored.standard_id = check.match.standard.id if check.match else ""

@@ -114,6 +114,23 @@ def test_json_over_the_size_limit_is_refused_before_parsing(monkeypatch):
         check_bytes(b'{"a": "0123456789"}', "JSON")
 
 
+def test_geojson_recognised_only_past_the_sniffed_bytes_is_checked_as_geojson():
+    document = {
+        "name": "x" * 5000,
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {"type": "Point", "coordinates": [35.5, 139.7]},
+            }
+        ],
+    }
+    check = check_bytes(json.dumps(document).encode(), "JSON")
+    assert check.format == "GEOJSON"
+    assert [i.type for i in check.report.issues] == ["geojson-swapped"]
+
+
 def test_plain_json_with_a_bom_is_read():
     check = check_bytes('\ufeff[{"名称": "区役所"}]'.encode(), "JSON")
     assert check.report.valid and check.report.row_count == 1
