@@ -128,6 +128,6 @@ class RequestBodyLimitMiddleware:
             )
         else:
             response = render(request, "errors/413.html", status=413)
-        # The unread body stays in the connection: close it rather than read it.
-        response["Connection"] = "close"
+        # The unread body is the server's to discard (no Connection header: WSGI forbids
+        # hop-by-hop headers from applications).
         return response
