@@ -18,6 +18,7 @@ from jichitai.opendata import policies, selectors
 from jichitai.opendata.forms import ClearanceForm, UploadForm
 from jichitai.opendata.models import CheckStatus, Dataset
 from jichitai.opendata.services import uploads
+from jichitai.opendata.services.editing import publication_problems
 
 RUNNING = {CheckStatus.QUEUED, CheckStatus.CHECKING}
 REPORT_ROWS_SHOWN = 50
@@ -27,7 +28,9 @@ REPORT_ROWS_SHOWN = 50
 @staff_required
 def dataset_list(request: HttpRequest) -> HttpResponse:
     datasets = selectors.datasets_editable_by(request.user)
-    return render(request, "opendata/staff/list.html", {"datasets": datasets})
+    may_create = policies.departments_for_new_datasets(request.user).exists()
+    context = {"datasets": datasets, "may_create": may_create}
+    return render(request, "opendata/staff/list.html", context)
 
 
 def _dataset_or_404(request: HttpRequest, name: str) -> Dataset:
@@ -64,6 +67,8 @@ def _page(
         "dataset": dataset,
         "resources": resources,
         "may_clear": policies.can_clear_personal_data(request.user, dataset),
+        "may_publish": policies.can_publish_dataset(request.user, dataset),
+        "publication_problems": publication_problems(dataset),
         "running": any(stored.status in RUNNING for stored in latest),
         "report_rows_shown": REPORT_ROWS_SHOWN,
         "has_errors": bool(failed_upload or failed_clearance),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jichitai.opendata import staff_views, views
+from jichitai.opendata import staff_edit_views, staff_views, views
 from jichitai.opendata.ckan import views as ckan
 
 app_name = "opendata"
@@ -18,6 +18,44 @@ urlpatterns = [
         name="resource_download",
     ),
     path("staff/data/", staff_views.dataset_list, name="staff_datasets"),
+    # Before staff/data/<name>/: "new" is a reserved name (services.editing.RESERVED_NAMES).
+    path("staff/data/new/", staff_edit_views.dataset_new, name="staff_dataset_new"),
+    path("staff/data/<slug:name>/edit/", staff_edit_views.dataset_edit, name="staff_dataset_edit"),
+    path(
+        "staff/data/<slug:name>/publish/",
+        staff_edit_views.dataset_publish,
+        name="staff_dataset_publish",
+    ),
+    path(
+        "staff/data/<slug:name>/unpublish/",
+        staff_edit_views.dataset_unpublish,
+        name="staff_dataset_unpublish",
+    ),
+    path(
+        "staff/data/<slug:name>/delete/",
+        staff_edit_views.dataset_delete,
+        name="staff_dataset_delete",
+    ),
+    path(
+        "staff/data/<slug:name>/resources/new/",
+        staff_edit_views.resource_new,
+        name="staff_resource_new",
+    ),
+    path(
+        "staff/data/<slug:name>/resources/<uuid:resource_id>/edit/",
+        staff_edit_views.resource_edit,
+        name="staff_resource_edit",
+    ),
+    path(
+        "staff/data/<slug:name>/resources/<uuid:resource_id>/move/",
+        staff_edit_views.resource_move,
+        name="staff_resource_move",
+    ),
+    path(
+        "staff/data/<slug:name>/resources/<uuid:resource_id>/delete/",
+        staff_edit_views.resource_delete,
+        name="staff_resource_delete",
+    ),
     path("staff/data/<slug:name>/", staff_views.dataset_detail, name="staff_dataset"),
     path(
         "staff/data/<slug:name>/resources/<uuid:resource_id>/upload/",

@@ -47,6 +47,8 @@ DATASET_FIELDS = (
     "conforms_to",
 )
 RESOURCE_FIELDS = ("name", "description", "url", "format")
+# Names that are addresses of the staff pages themselves (/staff/data/new/).
+RESERVED_NAMES = frozenset({"new"})
 TAG_MAX_LENGTH = 100
 
 
@@ -88,6 +90,8 @@ def _clean(instance: Dataset | Resource) -> None:
         instance.full_clean()
     except DjangoValidationError as error:
         raise InvalidFields(error.message_dict) from None
+    if isinstance(instance, Dataset) and instance.name in RESERVED_NAMES:
+        raise InvalidFields({"name": [_("このURL名は使えません。別の名前にしてください。")]})
 
 
 def _locked(dataset: Dataset) -> Dataset:
