@@ -1,0 +1,60 @@
+"""Staff create a data set, add a resource and publish it, by keyboard; axe-clean pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from jichitai.opendata.models import Dataset, State
+from tests.browser.conftest import axe_violations, sign_in_staff
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_staff_create_add_a_resource_and_publish(
+    page: Page, departments: dict[str, Any], make_staff: Any
+) -> None:
+    from conftest import TEST_PASSWORD
+
+    sign_in_staff(page, make_staff("approver"), TEST_PASSWORD)
+    page.goto("/staff/data/")
+    page.get_by_role("link", name="データセットを作成").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("データセットを作成")
+    assert axe_violations(page) == []
+    page.get_by_label("タイトル").fill("公衆無線LANアクセスポイント一覧")
+    page.get_by_label("URL名").fill("日本語")  # refused: shown in the summary and at the field
+    page.get_by_role("button", name="下書きとして作成する").press("Enter")
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert page.title().startswith("エラー：")
+    assert axe_violations(page) == []
+    page.get_by_label("URL名").fill("public-wifi")
+    page.get_by_label("タグ").fill("Wi-Fi, 観光・防災")
+    page.get_by_role("button", name="下書きとして作成する").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("公衆無線LANアクセスポイント一覧")
+    expect(page.get_by_text("公開するには説明を入力してください。")).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="データセットを編集").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("を編集")
+    page.get_by_label("説明").fill("区内の公衆無線LANアクセスポイントの一覧です。")
+    page.get_by_role("button", name="保存する").press("Enter")
+    expect(page.get_by_text("データセットを保存しました。")).to_be_visible()
+
+    page.get_by_role("link", name="リソースを追加").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("リソースを追加")
+    assert axe_violations(page) == []
+    page.get_by_label("名称").fill("アクセスポイント一覧（CSV）")
+    page.get_by_label("URL").fill("https://example.jp/wifi.csv")
+    page.get_by_label("形式").fill("csv")
+    page.get_by_role("button", name="追加する").press("Enter")
+    expect(page.get_by_role("heading", name="アクセスポイント一覧（CSV）")).to_be_visible()
+
+    page.get_by_role("button", name="データセットを公開する").press("Enter")
+    expect(page.get_by_text("データセットを公開しました。")).to_be_visible()
+    assert axe_violations(page) == []
+    assert Dataset.objects.get(name="public-wifi").state == State.ACTIVE
+    page.goto("/data/public-wifi/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("公衆無線LANアクセスポイント一覧")
