@@ -25,7 +25,7 @@ from jichitai.accounts.policies import is_verified_staff
 from jichitai.core.errors import DomainError
 from jichitai.opendata import policies
 from jichitai.opendata.ckan import params
-from jichitai.opendata.ckan.dictize import package_dict, resource_dict
+from jichitai.opendata.ckan.dictize import package_dict, resource_dict, resource_url
 from jichitai.opendata.ckan.errors import NotAuthorized, NotFound, ValidationError
 from jichitai.opendata.ckan.package_input import (
     PackageInput,
@@ -134,7 +134,20 @@ def _add_resource(user: Any, dataset: Dataset, read: dict[str, Any]) -> Resource
     return resource
 
 
-def _replace_resources(user: Any, dataset: Dataset, wanted: list[dict[str, Any]]) -> None:
+def _keeps_its_file(resource: Resource, fields: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """A dict from package_show sent back carries an uploaded file's download address as
+    `url`; that is the file itself, not a new link to replace it with."""
+    if resource.url_type == "upload" and fields.get("url") in {
+        "",
+        resource_url(resource, base_url),
+    }:
+        return {key: value for key, value in fields.items() if key != "url"}
+    return fields
+
+
+def _replace_resources(
+    user: Any, dataset: Dataset, wanted: list[dict[str, Any]], base_url: str
+) -> None:
     """package_update with `resources`: the list given becomes the data set's resources, in
     that order; existing ones are matched by id, the rest are added, the missing deleted."""
     current = {str(r.pk): r for r in dataset.resources.filter(state=State.ACTIVE)}
@@ -146,6 +159,7 @@ def _replace_resources(user: Any, dataset: Dataset, wanted: list[dict[str, Any]]
             continue
         fields = {key: read[key] for key in editing.RESOURCE_FIELDS if key in read}
         fields["name"] = resource_name(read)
+        fields = _keeps_its_file(existing, fields, base_url)
         try:
             editing.edit_resource(user, existing, fields=fields)
         except editing.InvalidFields as error:
@@ -159,7 +173,7 @@ def _replace_resources(user: Any, dataset: Dataset, wanted: list[dict[str, Any]]
     editing.reorder_resources(user, dataset, kept)
 
 
-def _apply_package(user: Any, dataset: Dataset, read: PackageInput) -> Dataset:
+def _apply_package(user: Any, dataset: Dataset, read: PackageInput, base_url: str) -> Dataset:
     """Write a package dict onto a data set, changing state in the order that keeps the
     publication rules true at every step."""
     going_draft = read.state == State.DRAFT and dataset.state == State.ACTIVE
@@ -174,7 +188,7 @@ def _apply_package(user: Any, dataset: Dataset, read: PackageInput) -> Dataset:
         owner_org=read.owner_org,
     )
     if read.resources is not None:
-        _replace_resources(user, dataset, read.resources)
+        _replace_resources(user, dataset, read.resources, base_url)
     if read.state == State.ACTIVE and dataset.state != State.ACTIVE:
         dataset = editing.publish_dataset(user, dataset)
     return dataset
@@ -215,7 +229,7 @@ def package_update(context: ActionContext, data: dict[str, Any]) -> dict[str, An
     dataset = _writable_dataset(user, params.required_text(data, "id"))
     read = read_package(data, partial=False)
     with _ckan_errors():
-        dataset = _apply_package(user, dataset, read)
+        dataset = _apply_package(user, dataset, read, context.base_url)
     return _shown(dataset, context)
 
 
@@ -226,7 +240,7 @@ def package_patch(context: ActionContext, data: dict[str, Any]) -> dict[str, Any
     dataset = _writable_dataset(user, params.required_text(data, "id"))
     read = read_package(data, partial=True)
     with _ckan_errors():
-        dataset = _apply_package(user, dataset, read)
+        dataset = _apply_package(user, dataset, read, context.base_url)
     return _shown(dataset, context)
 
 
@@ -263,6 +277,7 @@ def _change_resource(context: ActionContext, data: dict[str, Any], *, partial: b
     upload = read.get("upload")
     if upload is not None:
         fields.pop("url", None)  # the new file replaces what the resource offers
+    fields = _keeps_its_file(resource, fields, context.base_url)
     with _ckan_errors():
         resource = editing.edit_resource(user, resource, fields=fields)
         if upload is not None:

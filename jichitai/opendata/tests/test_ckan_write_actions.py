@@ -237,3 +237,21 @@ def test_a_file_with_errors_is_not_published(client, token_for) -> None:
         HTTP_AUTHORIZATION=token,
     )
     assert Resource.objects.get().published_file_id is None
+
+
+def test_show_then_update_keeps_an_uploaded_file(client, token_for) -> None:
+    token = token_for("approver")
+    post(client, "package_create", {**NEW, "resources": []}, token)
+    client.post(
+        "/api/action/resource_create",
+        {"package_id": "aed-list", "upload": SimpleUploadedFile("a.csv", b"a,b\r\n1,2\r\n")},
+        HTTP_AUTHORIZATION=token,
+    )
+    shown = post(client, "package_show", {"id": "aed-list"}, token).json()["result"]
+    shown["resources"][0]["description"] = "説明を追加"
+    updated = post(client, "package_update", shown, token).json()["result"]
+    assert updated["resources"][0]["url_type"] == "upload"
+    resource = post(client, "resource_show", {"id": shown["resources"][0]["id"]}).json()["result"]
+    again = post(client, "resource_update", {**resource, "name": "AED（CSV）"}, token)
+    assert again.json()["result"]["url_type"] == "upload"
+    assert Resource.objects.get().published_file_id is not None
