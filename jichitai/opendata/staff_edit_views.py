@@ -110,6 +110,7 @@ def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
     ).order_by("code")
     form = DatasetForm(_posted(request), instance=dataset, departments=departments)
     status = 200
+    saved_now: list[tuple[str, Any]] = []
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -126,14 +127,34 @@ def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
             except editing.StaleEdit:
                 current = Dataset.objects.get(pk=dataset.pk)
                 _stale(form, version_of(current.metadata_modified))
+                saved_now = _differences(form, current)
                 status = 409
             except DomainError as error:
                 _show_error(form, error)
             else:
                 messages.success(request, _("データセットを保存しました。"))
                 return redirect("opendata:staff_dataset", name=form.cleaned_data["name"])
-    context = {"form": form, "dataset": Dataset.objects.get(pk=dataset.pk)}
+    context = {
+        "form": form,
+        "dataset": Dataset.objects.get(pk=dataset.pk),
+        "saved_now": saved_now,
+    }
     return render(request, "opendata/staff/dataset_form.html", context, status=status)
+
+
+def _differences(form: DatasetForm, current: Dataset) -> list[tuple[str, Any]]:
+    """The saved values that differ from what the person typed, by field label, so they can
+    see what the other person changed before saving again."""
+    differences: list[tuple[str, Any]] = []
+    for name in (*editing.DATASET_FIELDS, "owner_org"):
+        if name in form.fields and form.cleaned_data.get(name) != getattr(current, name):
+            display = getattr(current, f"get_{name}_display", None)
+            value = display() if display else getattr(current, name)
+            differences.append((str(form.fields[name].label), value))
+    saved_tags = sorted(tag.name for tag in current.tags.all())
+    if sorted(form.cleaned_data.get("tags") or []) != saved_tags:
+        differences.append((str(form.fields["tags"].label), ", ".join(saved_tags)))
+    return differences
 
 
 @require_POST

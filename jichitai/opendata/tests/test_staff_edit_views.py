@@ -179,6 +179,7 @@ def test_a_stale_save_is_refused_and_the_input_kept(client, draft, make_staff, s
     assert response.status_code == 409
     page = response.content.decode()
     assert "別の人が更新しました" in page and "公園一覧（私の変更）" in page
+    assert "いま保存されている内容" in page and "公園一覧（他の人の変更）" in page
     draft.refresh_from_db()
     assert draft.title == "公園一覧（他の人の変更）"
     newer = page.split('name="metadata_modified" value="')[1].split('"')[0]
