@@ -275,9 +275,10 @@ JICHITAI_OPENDATA_MAX_UPLOAD_BYTES = env.int(
     "JICHITAI_OPENDATA_MAX_UPLOAD_BYTES", default=200_000_000
 )
 # `manage.py recheck_stuck_files`: a file check running (or queued) longer than this is taken
-# for lost (its worker died) and started again, at most this many times in all.
+# for lost (its worker died) and started again, at most this many times in all. Generous: a
+# million-row XLSX takes openpyxl several minutes to read (about 20 µs a cell).
 JICHITAI_OPENDATA_CHECK_TIMEOUT_SECONDS = env.int(
-    "JICHITAI_OPENDATA_CHECK_TIMEOUT_SECONDS", default=900
+    "JICHITAI_OPENDATA_CHECK_TIMEOUT_SECONDS", default=3600
 )
 JICHITAI_OPENDATA_CHECK_ATTEMPTS = env.int("JICHITAI_OPENDATA_CHECK_ATTEMPTS", default=3)
 # Files over FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, which never grows past this

@@ -36,7 +36,7 @@ def test_a_check_records_when_it_started_and_how_often(clerk: Any, resource: Any
 
 def test_a_check_whose_worker_died_is_run_again(clerk: Any, resource: Any):
     stored = upload(clerk, resource, aed_csv().encode())
-    die_mid_check(stored, minutes_ago=60)
+    die_mid_check(stored, minutes_ago=120)
     assert recheck_stuck_files().requeued == 1  # the immediate task backend checks at once
     stored.refresh_from_db()
     assert (stored.status, stored.check_attempts, stored.progress) == (CheckStatus.PASSED, 2, 100)
@@ -55,7 +55,7 @@ def test_after_the_last_attempt_the_file_is_unreadable_with_a_reason(
     clerk: Any, resource: Any, settings: Any
 ):
     stored = upload(clerk, resource, aed_csv().encode())
-    die_mid_check(stored, minutes_ago=60, attempts=settings.JICHITAI_OPENDATA_CHECK_ATTEMPTS)
+    die_mid_check(stored, minutes_ago=120, attempts=settings.JICHITAI_OPENDATA_CHECK_ATTEMPTS)
     out = call_command_output("recheck_stuck_files")
     assert out == "requeued=0 given_up=1\n"
     stored.refresh_from_db()
@@ -69,7 +69,7 @@ def test_a_lost_task_of_a_queued_file_is_queued_again(clerk: Any, resource: Any)
         status=CheckStatus.QUEUED,
         check_started_at=None,
         check_attempts=0,
-        uploaded_at=timezone.now() - dt.timedelta(hours=2),
+        uploaded_at=timezone.now() - dt.timedelta(hours=3),
     )
     assert recheck_stuck_files().requeued == 1
     stored.refresh_from_db()
