@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,6 +94,16 @@ def _clean(instance: Dataset | Resource) -> None:
         raise InvalidFields({"name": [_("このURL名は使えません。別の名前にしてください。")]})
 
 
+def _save_dataset(dataset: Dataset) -> None:
+    """Save; a name taken by someone else between the check and the save is the same error
+    as one taken before (a savepoint keeps the caller's transaction usable)."""
+    try:
+        with transaction.atomic():
+            dataset.save()
+    except IntegrityError:
+        raise InvalidFields({"name": [_("このURL名は既に使われています。")]}) from None
+
+
 def _locked(dataset: Dataset) -> Dataset:
     locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
     if locked.state == State.DELETED:
@@ -163,7 +173,7 @@ def add_dataset(
         )
     dataset = Dataset(owner_org=owner_org, creator=user, state=State.DRAFT, **fields)
     _clean(dataset)
-    dataset.save()
+    _save_dataset(dataset)
     _set_tags_and_groups(dataset, tags, groups)
     touch(dataset)
     record_event(
@@ -210,7 +220,7 @@ def edit_dataset(
     _clean(locked)
     if locked.state == State.ACTIVE and (problems := publication_problems(locked)):
         raise InvalidFields(problems)
-    locked.save()
+    _save_dataset(locked)
     _set_tags_and_groups(locked, tags, groups)
     if tags is not None:
         changed.append("tags")

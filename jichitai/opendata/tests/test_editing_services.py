@@ -82,3 +82,17 @@ def test_resources_move_reorder_and_close_up_on_delete(draft, verified_staff) ->
     editing.delete_resource(clerk, a)
     positions = list(draft.resources.filter(state=State.ACTIVE).values_list("position", flat=True))
     assert sorted(positions) == [0, 1]
+
+
+def test_a_name_taken_at_the_last_moment_is_a_field_error(draft, verified_staff, monkeypatch):
+    from jichitai.opendata.models import Dataset
+
+    clerk = verified_staff("clerk")
+    # As if another request saved "parks" between the uniqueness check and the save.
+    monkeypatch.setattr(Dataset, "validate_unique", lambda self, exclude=None: None)
+    with pytest.raises(editing.InvalidFields) as taken:
+        editing.add_dataset(
+            clerk, draft.owner_org, fields={"name": "parks", "title": "二つ目の公園一覧"}
+        )
+    assert "name" in taken.value.errors
+    assert Dataset.objects.filter(name="parks").count() == 1
