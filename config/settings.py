@@ -281,6 +281,8 @@ JICHITAI_OPENDATA_CHECK_TIMEOUT_SECONDS = env.int(
     "JICHITAI_OPENDATA_CHECK_TIMEOUT_SECONDS", default=3600
 )
 JICHITAI_OPENDATA_CHECK_ATTEMPTS = env.int("JICHITAI_OPENDATA_CHECK_ATTEMPTS", default=3)
+# Data requests (データリクエスト) anyone may file: at most this many an hour from one address.
+JICHITAI_DATA_REQUESTS_PER_HOUR = env.int("JICHITAI_DATA_REQUESTS_PER_HOUR", default=5)
 # Files over FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, which never grows past this
 # (the largest size any upload may have: 20 MB for forms, the open data limit for data
 # files); whatever checks the file then refuses it as too large.

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from jichitai.core.models import OrgUnit
+from jichitai.opendata.models import DataRequestStatus, Dataset, State
 
 FACETS = ("organization", "groups", "tags", "res_format", "license_id")
 
@@ -40,4 +45,109 @@ class ClearanceForm(forms.Form):
         label=_("公開してよいと判断した理由"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _departments() -> Any:
+    return OrgUnit.objects.filter(level=OrgUnit.Level.DEPARTMENT, is_active=True)
+
+
+class DataRequestForm(forms.Form):
+    """データリクエスト: what data, why, and optionally who to answer. Anyone may send it."""
+
+    title = forms.CharField(
+        label=_("欲しいデータ"),
+        max_length=200,
+        help_text=_("例：区内の公園の遊具の一覧"),
+    )
+    description = forms.CharField(
+        label=_("データの内容"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("項目、範囲、期間、形式など、わかる範囲で書いてください。"),
+    )
+    purpose = forms.CharField(
+        label=_("利用目的"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("どのように使いたいかを書いていただくと、公開の検討に役立ちます。"),
+    )
+    department = forms.ModelChoiceField(
+        label=_("担当課"),
+        queryset=_departments(),
+        required=False,
+        empty_label=_("わからない"),
+        help_text=_("わからない場合は、区で担当課を決めます。"),
+    )
+    dataset = forms.ModelChoiceField(
+        queryset=Dataset.objects.filter(state=State.ACTIVE, private=False),
+        to_field_name="name",
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    requester_name = forms.CharField(
+        label=_("お名前またはニックネーム"),
+        required=False,
+        max_length=100,
+        help_text=_("一覧に表示されます。空欄のままでもかまいません。"),
+    )
+    requester_email = forms.EmailField(
+        label=_("メールアドレス"),
+        required=False,
+        max_length=254,
+        help_text=_("回答をお知らせします。公開はしません。"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    # A trap for robots, hidden by the style sheet; a person leaves it empty.
+    website = forms.CharField(
+        label=_("この欄には何も入力しないでください"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_title(self) -> str:
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean_description(self) -> str:
+        description = self.cleaned_data["description"].strip()
+        if not description:
+            raise forms.ValidationError(_("データの内容を入力してください。"), code="required")
+        return description
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("website"):
+            # Said on the form, not the hidden field, which a person cannot see.
+            raise forms.ValidationError(
+                _("送信できませんでした。入力欄の内容を確かめて、もう一度お送りください。"),
+                code="honeypot",
+            )
+        return cleaned
+
+
+class DataRequestFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("状況"),
+        required=False,
+        choices=[("", _("すべて")), *DataRequestStatus.choices],
+    )
+
+
+class DataRequestAnswerForm(forms.Form):
+    status = forms.ChoiceField(label=_("状況"), choices=DataRequestStatus.choices)
+    answer = forms.CharField(
+        label=_("回答内容"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("公開ページに表示され、メールアドレスがあればリクエストした人に送られます。"),
+    )
+    is_public = forms.BooleanField(label=_("一覧に公開する"), required=False, initial=True)
+
+
+class DataRequestAssignForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("担当課"), queryset=_departments(), empty_label=_("選んでください")
     )

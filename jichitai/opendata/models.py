@@ -252,3 +252,96 @@ class ResourceFile(models.Model):
         if self.status in {CheckStatus.PASSED, CheckStatus.WARNINGS}:
             return True
         return self.status == CheckStatus.BLOCKED and self.personal_data_cleared_at is not None
+
+
+class DataRequestStatus(models.TextChoices):
+    NEW = "new", _("新規")
+    UNDER_REVIEW = "under_review", _("検討中")
+    PUBLISHED = "published", _("公開済み")
+    DECLINED = "declined", _("対応不可")
+    WITHDRAWN = "withdrawn", _("取下げ")
+
+
+class DataRequest(models.Model):
+    """A data request (データリクエスト): someone asks the city to publish data, and the
+    concerned department (課) answers with a status. Public by default; the requester's
+    e-mail address is kept only to tell them the answer and is never shown."""
+
+    title = models.CharField(_("欲しいデータ"), max_length=200)
+    description = models.TextField(_("データの内容"))
+    purpose = models.TextField(_("利用目的"), blank=True)
+    requester_name = models.CharField(_("お名前（公開されます）"), max_length=100, blank=True)
+    requester_email = models.EmailField(_("メールアドレス"), blank=True)
+    # The language the requester used, for the mail telling them the answer.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="ja")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    department = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="data_requests",
+        verbose_name=_("担当課"),
+    )
+    dataset = models.ForeignKey(
+        Dataset,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="data_requests",
+        verbose_name=_("関連するデータセット"),
+    )
+    status = models.CharField(
+        _("状況"),
+        max_length=12,
+        choices=DataRequestStatus.choices,
+        default=DataRequestStatus.NEW,
+        db_index=True,
+    )
+    answer = models.TextField(_("回答"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    is_public = models.BooleanField(_("一覧に公開する"), default=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("データリクエスト")
+        verbose_name_plural = _("データリクエスト")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DataRequestEvent(models.Model):
+    """One step in a data request's history: a status set, with the answer given then."""
+
+    data_request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=12, choices=DataRequestStatus.choices)
+    answer = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.data_request_id}: {self.status}"
+
+
+class DataRequestFiling(models.Model):
+    """When a client filed a request, for the hourly limit. The client address is kept only
+    as a keyed hash (HMAC with SECRET_KEY), and rows older than the window are deleted."""
+
+    client_key = models.CharField(max_length=64, db_index=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.client_key[:8]} {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -10,9 +10,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from jichitai.accounts.policies import departments_visible_to
+from jichitai.accounts.policies import departments_visible_to, is_verified_staff
 from jichitai.accounts.roles import MANAGE_ALL_STAFF, Role
-from jichitai.opendata.models import Dataset, State
+from jichitai.opendata.models import DataRequest, Dataset, State
 
 PUBLISHED = Q(state=State.ACTIVE, private=False)
 
@@ -63,3 +63,26 @@ def can_clear_personal_data(user: Any, dataset: Dataset) -> bool:
     """Clearing a personal-data block takes an approver (承認者) or the department's
     administrator: the clerk who uploaded a file does not vouch for it alone."""
     return _decides_for(user, dataset)
+
+
+def data_requests_handled_by(user: Any) -> QuerySet[DataRequest]:
+    """Data requests in this staff member's inbox: their departments' requests, and for a
+    system administrator every request, including those no department has yet."""
+    if not is_verified_staff(user):
+        return DataRequest.objects.none()
+    if user.has_perm(MANAGE_ALL_STAFF):
+        return DataRequest.objects.all()
+    return DataRequest.objects.filter(department__in=departments_visible_to(user))
+
+
+def can_answer_data_request(user: Any, data_request: DataRequest) -> bool:
+    """Staff of the concerned department answer; a request without one waits to be assigned."""
+    if data_request.department_id is None:
+        return False
+    return departments_visible_to(user).filter(pk=data_request.department_id).exists()
+
+
+def can_assign_data_request(user: Any) -> bool:
+    """Only a system administrator sends a request to a department (the requester may have
+    named one, or none)."""
+    return is_verified_staff(user) and user.has_perm(MANAGE_ALL_STAFF)

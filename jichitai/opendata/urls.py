@@ -1,12 +1,16 @@
 from django.urls import path
 
-from jichitai.opendata import staff_edit_views, staff_views, views
+from jichitai.opendata import data_request_views, staff_edit_views, staff_views, views
 from jichitai.opendata.ckan import views as ckan
 
 app_name = "opendata"
 
 urlpatterns = [
     path("data/", views.search, name="search"),
+    # Before data/<name>/: "requests" is a reserved name (services.editing.RESERVED_NAMES).
+    path("data/requests/", data_request_views.request_list, name="data_requests"),
+    path("data/requests/new/", data_request_views.request_new, name="data_request_new"),
+    path("data/requests/<int:request_id>/", data_request_views.request_detail, name="data_request"),
     path("data/<slug:name>/", views.dataset_detail, name="dataset"),
     path("api/", ckan.api_version, name="api_version"),
     path("api/3/", ckan.api_version, {"version": 3}, name="api_version_3"),

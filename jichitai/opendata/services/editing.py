@@ -47,8 +47,8 @@ DATASET_FIELDS = (
     "conforms_to",
 )
 RESOURCE_FIELDS = ("name", "description", "url", "format")
-# Names that are addresses of the staff pages themselves (/staff/data/new/).
-RESERVED_NAMES = frozenset({"new"})
+# Names that are addresses of pages themselves (/staff/data/new/, /data/requests/).
+RESERVED_NAMES = frozenset({"new", "requests"})
 TAG_MAX_LENGTH = 100
 
 
