@@ -21,7 +21,16 @@ from reportlab.pdfgen import canvas
 from jichitai.accounts.models import User
 from jichitai.core.models import OrgUnit
 from jichitai.opendata.demo_tables import GROUPS, REPORTS, TABLES
-from jichitai.opendata.models import Dataset, Group, Resource, State, UpdateFrequency
+from jichitai.opendata.models import (
+    DataRequest,
+    DataRequestFiling,
+    Dataset,
+    Group,
+    Resource,
+    State,
+    UpdateFrequency,
+)
+from jichitai.opendata.services import data_requests
 from jichitai.opendata.services.catalogue import create_dataset
 from jichitai.opendata.services.uploads import check_file, publish_file, receive_upload
 from jichitai.opendata.standards import standard_by_id
@@ -170,11 +179,16 @@ def _resource(dataset: Dataset, name: str) -> Resource:
 
 @transaction.atomic
 def load() -> None:
-    if Dataset.objects.exists():
-        return
     uploader = User.objects.get(email=UPLOADER)
     # The loader acts as the system administrator, as if signed in with the second factor.
     uploader.is_verified = lambda: True  # type: ignore[attr-defined]
+    if not Dataset.objects.exists():
+        _catalogue(uploader)
+    if not DataRequest.objects.exists():
+        _data_requests(uploader)
+
+
+def _catalogue(uploader: User) -> None:
     for name, title, title_en in GROUPS:
         Group.objects.get_or_create(name=name, defaults={"title": title, "title_en": title_en})
 
@@ -253,3 +267,46 @@ def _open_data_list(uploader: User) -> None:
     _upload_and_publish(
         uploader, resource, _csv(layout.labels, rows, "utf-8"), "open-data-list.csv"
     )
+
+
+def _data_requests(answerer: User) -> None:
+    """Three sample data requests (データリクエスト): one answered, one under review, one that
+    still waits for a department. No e-mail addresses, so no mail is queued."""
+    loader_address = "demo-loader"
+    answered = data_requests.file_request(
+        title="町丁目別の転入・転出者数（サンプル）",
+        description=SAMPLE_NOTE + "町丁目ごと・月ごとの転入者数と転出者数を公開してほしいです。",
+        purpose="地域の子育て支援の計画づくりに使いたい。",
+        requester_name="蒲田の住民（サンプル）",
+        department=OrgUnit.objects.get(code="kosekijumin-ka"),
+        dataset=Dataset.objects.filter(name="population-by-area-and-age").first(),
+        client_ip=loader_address,
+    )
+    data_requests.answer_request(
+        answerer,
+        answered,
+        status="under_review",
+        answer="",
+    )
+    data_requests.answer_request(
+        answerer,
+        answered,
+        status="published",
+        answer="「地域・年齢別人口」に町丁目別の人口を掲載しました。転入・転出者数は次回の更新で"
+        "追加する予定です。（サンプルの回答です）",
+    )
+    reviewing = data_requests.file_request(
+        title="公園の遊具の一覧（サンプル）",
+        description=SAMPLE_NOTE + "区立公園ごとの遊具の種類と設置年、対象年齢。",
+        requester_name="子育てアプリ開発者（サンプル）",
+        department=OrgUnit.objects.get(code="dorokoen-ka"),
+        client_ip=loader_address,
+    )
+    data_requests.answer_request(answerer, reviewing, status="under_review", answer="")
+    data_requests.file_request(
+        title="区内の空き家の件数（サンプル）",
+        description=SAMPLE_NOTE + "地域別の空き家の件数を年ごとに知りたい。",
+        client_ip=loader_address,
+    )
+    # The loader's filings must not count against anyone's hourly limit.
+    DataRequestFiling.objects.filter(client_key=data_requests.client_key(loader_address)).delete()

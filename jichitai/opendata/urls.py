@@ -1,6 +1,12 @@
 from django.urls import path
 
-from jichitai.opendata import data_request_views, staff_edit_views, staff_views, views
+from jichitai.opendata import (
+    data_request_staff_views,
+    data_request_views,
+    staff_edit_views,
+    staff_views,
+    views,
+)
 from jichitai.opendata.ckan import views as ckan
 
 app_name = "opendata"
@@ -24,6 +30,23 @@ urlpatterns = [
     path("staff/data/", staff_views.dataset_list, name="staff_datasets"),
     # Before staff/data/<name>/: "new" is a reserved name (services.editing.RESERVED_NAMES).
     path("staff/data/new/", staff_edit_views.dataset_new, name="staff_dataset_new"),
+    # Likewise "requests" (the data request inbox).
+    path("staff/data/requests/", data_request_staff_views.inbox, name="staff_data_requests"),
+    path(
+        "staff/data/requests/<int:request_id>/",
+        data_request_staff_views.detail,
+        name="staff_data_request",
+    ),
+    path(
+        "staff/data/requests/<int:request_id>/answer/",
+        data_request_staff_views.answer,
+        name="staff_data_request_answer",
+    ),
+    path(
+        "staff/data/requests/<int:request_id>/assign/",
+        data_request_staff_views.assign,
+        name="staff_data_request_assign",
+    ),
     path("staff/data/<slug:name>/edit/", staff_edit_views.dataset_edit, name="staff_dataset_edit"),
     path(
         "staff/data/<slug:name>/publish/",

@@ -26,3 +26,22 @@ def test_demo_catalogue(client) -> None:
     assert all("サンプル" in dataset.title for dataset in Dataset.objects.all())
     found = client.get("/api/3/action/package_search", {"q": "避難"}).json()["result"]
     assert [package["name"] for package in found["results"]] == ["evacuation-sites"]
+
+
+@pytest.mark.django_db
+def test_demo_data_requests(client) -> None:
+    from jichitai.opendata.models import DataRequest, DataRequestFiling
+
+    core_demo.load()
+    accounts_demo.load()
+    demo.load()
+    demo.load()  # Idempotent.
+    requests = DataRequest.objects.all()
+    assert requests.count() == 3
+    assert all("サンプル" in request.title for request in requests)
+    answered = requests.get(status="published")
+    assert answered.answer and answered.events.count() == 3
+    page = client.get("/data/requests/").content.decode()
+    assert "公園の遊具の一覧（サンプル）" in page
+    # The demo's filings count against no client's hourly limit.
+    assert not DataRequestFiling.objects.exists()
