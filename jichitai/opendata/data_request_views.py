@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from jichitai.core.client_ip import client_ip_from_request
 from jichitai.core.errors import DomainError
 from jichitai.opendata.forms import DataRequestFilterForm, DataRequestForm
-from jichitai.opendata.models import DataRequest
+from jichitai.opendata.models import DataRequest, Dataset
+from jichitai.opendata.policies import published_datasets
 from jichitai.opendata.services import data_requests
 
 PAGE_SIZE = 20
@@ -42,11 +43,13 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        form = DataRequestForm(initial={"dataset": request.GET.get("dataset", "")[:100]})
-        return render(request, "opendata/requests/new.html", {"form": form})
+        # Asked from a data set's page: name it, if it is one the public can see.
+        dataset = published_datasets().filter(name=request.GET.get("dataset", "")[:100]).first()
+        form = DataRequestForm(initial={"dataset": dataset.name if dataset else ""})
+        return _form_page(request, form, dataset)
     form = DataRequestForm(request.POST)
     if not form.is_valid():
-        return render(request, "opendata/requests/new.html", {"form": form}, status=400)
+        return _form_page(request, form, form.cleaned_data.get("dataset"), status=400)
     data = form.cleaned_data
     client_ip = client_ip_from_request(request)
     try:
@@ -64,11 +67,19 @@ def request_new(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as error:
         form.add_error(None, error.message)
-        response = render(request, "opendata/requests/new.html", {"form": form}, status=429)
+        response = _form_page(request, form, data["dataset"], status=429)
         response["Retry-After"] = str(max(data_requests.retry_after(client_ip), 1))
         return response
     messages.success(request, _("データリクエストを受け付けました。ありがとうございます。"))
     return redirect("opendata:data_request", request_id=filed.pk)
+
+
+def _form_page(
+    request: HttpRequest, form: DataRequestForm, dataset: Dataset | None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "opendata/requests/new.html", {"form": form, "dataset": dataset}, status=status
+    )
 
 
 @require_safe

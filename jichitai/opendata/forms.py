@@ -81,6 +81,7 @@ class DataRequestForm(forms.Form):
         help_text=_("わからない場合は、区で担当課を決めます。"),
     )
     dataset = forms.ModelChoiceField(
+        label=_("関連するデータセット"),
         queryset=Dataset.objects.filter(state=State.ACTIVE, private=False),
         to_field_name="name",
         required=False,

@@ -74,18 +74,28 @@ def file_request(
     client_ip: str | None = None,
 ) -> DataRequest:
     """File a data request. Raises `opendata.request.rate_limited` past the hourly limit."""
+    signed_in = user if getattr(user, "is_authenticated", False) else None
     with transaction.atomic():
         now = timezone.now()
         DataRequestFiling.objects.filter(occurred_at__lte=now - RATE_WINDOW).delete()
-        if retry_after(client_ip, now):
-            raise DomainError(
-                "opendata.request.rate_limited",
-                _(
-                    "短い時間に多くのリクエストが送られたため、受け付けられませんでした。"
-                    "1時間ほどたってから、もう一度お送りください。"
-                ),
+        limited = retry_after(client_ip, now) > 0
+        if limited:
+            # Recorded, and committed: a flood is worth seeing in the audit log.
+            record_event(
+                "opendata.request.file",
+                outcome="denied",
+                actor=signed_in,
+                detail={"reason": "rate_limited"},
             )
-        signed_in = user if getattr(user, "is_authenticated", False) else None
+    if limited:
+        raise DomainError(
+            "opendata.request.rate_limited",
+            _(
+                "短い時間に多くのリクエストが送られたため、受け付けられませんでした。"
+                "1時間ほどたってから、もう一度お送りください。"
+            ),
+        )
+    with transaction.atomic():
         data_request = DataRequest.objects.create(
             title=title,
             description=description,

@@ -58,6 +58,7 @@ def test_at_most_five_an_hour_from_one_address(departments) -> None:
     with pytest.raises(DomainError) as refused:
         file(client_ip="203.0.113.7")
     assert refused.value.code == "opendata.request.rate_limited"
+    assert AuditEvent.objects.filter(action="opendata.request.file", outcome="denied").count() == 1
     assert 0 < data_requests.retry_after("203.0.113.7") <= 3601
     file(client_ip="203.0.113.8")  # another address is not held back
     assert DataRequest.objects.count() == 6
@@ -196,7 +197,14 @@ def test_a_signed_in_resident_files_in_their_name(client, make_user, signed_in) 
 
 def test_the_related_data_set_is_named_from_its_page(client, departments) -> None:
     create_dataset(departments["koseki"], name="parks", title="公園一覧", state="active")
-    assert 'value="parks"' in client.get("/data/requests/new/?dataset=parks").content.decode()
+    create_dataset(departments["koseki"], name="draft", title="下書き", state="draft")
+    assert "/data/requests/new/?dataset=parks" in client.get("/data/parks/").content.decode()
+    form = client.get("/data/requests/new/?dataset=parks").content.decode()
+    assert 'value="parks"' in form and "データセット「公園一覧」についてのリクエストです。" in form
+    for hidden_or_missing in ["draft", "nothing", "x" * 500]:
+        form = client.get(f"/data/requests/new/?dataset={hidden_or_missing}")
+        assert form.status_code == 200 and "下書き" not in form.content.decode()
+        assert 'name="dataset" value' not in form.content.decode()
     client.post("/data/requests/new/", {**VALID, "dataset": "parks"})
     assert DataRequest.objects.get().dataset.name == "parks"
     page = client.get(f"/data/requests/{DataRequest.objects.get().pk}/").content.decode()
