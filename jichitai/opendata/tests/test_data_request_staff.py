@@ -158,3 +158,13 @@ def test_staff_find_the_inbox_from_their_menu(client, make_staff, signed_in) -> 
     signed_in(client, make_staff("clerk"))
     assert 'href="/staff/data/requests/"' in client.get("/staff/").content.decode()
     assert 'href="/staff/data/requests/"' in client.get("/staff/data/").content.decode()
+
+
+@pytest.mark.parametrize("suffix", ["", "answer/", "assign/"])
+def test_unknown_and_absurd_ids_are_404(client, make_staff, signed_in, suffix: str) -> None:
+    signed_in(client, make_staff("system_admin"))
+    for request_id in ["424242", "9" * 30]:
+        url = f"/staff/data/requests/{request_id}/{suffix}"
+        response = client.post(url, {}) if suffix else client.get(url)
+        assert response.status_code == 404
+    assert client.get("/data/requests/" + "9" * 30 + "/").status_code == 404

@@ -282,3 +282,25 @@ def test_requests_is_not_a_data_set_name(client, departments, verified_staff) ->
 def test_the_portal_links_to_data_requests(client, departments) -> None:
     page = client.get("/data/").content.decode()
     assert 'href="/data/requests/"' in page and "欲しいデータを要望する" in page
+
+
+def test_in_english_the_form_and_its_answer_mail_are_english(
+    client, departments, verified_staff, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    client.cookies["django_language"] = "en"
+    form = client.get("/data/requests/new/").content.decode()
+    assert "Send the request" in form and "Leave this field empty" in form
+    response = client.post("/data/requests/new/", {**VALID, "title": ""})
+    assert "Data wanted" in response.content.decode()
+    client.post("/data/requests/new/", {**VALID, "department": departments["koseki"].pk})
+    filed = DataRequest.objects.get()
+    assert filed.language == "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        data_requests.answer_request(
+            verified_staff("clerk"), filed, status="under_review", answer="Looking into it."
+        )
+    [message] = mailoutbox
+    assert (
+        message.subject.startswith("[Open Data] Data request") and "Under review" in message.subject
+    )
+    assert "Answer from the department" in message.body
