@@ -119,6 +119,8 @@ class Dataset(models.Model):
     metadata_modified = models.DateTimeField(default=timezone.now, db_index=True)
     # Normalised title, description, tags, department and resource names (see core.search).
     search_text = models.TextField(blank=True, editable=False)
+    # Its facet values in one column, for counting facets over many matches (search_index).
+    facet_terms = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("データセット")

@@ -47,8 +47,8 @@ def search(
     request = SearchRequest.from_data({"q": query, "fq": fq})
     matches = matching_datasets(user, request)
     facets = []
-    for field in FACETS:
-        counts = facet_counts(matches, field, limit=FACET_LIMIT, mincount=1)
+    _, counts_by_field = facet_counts(matches, list(FACETS), limit=FACET_LIMIT, mincount=1)
+    for field, counts in counts_by_field.items():
         names = display_names(field, [value for value, _ in counts])
         facets.append(
             [

@@ -8,17 +8,20 @@ as the last key so that paging is stable, and facet counts over all matches.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from jichitai.core.models import OrgUnit
+from jichitai.opendata import search_index
 from jichitai.opendata.ckan import params, solr_query
 from jichitai.opendata.ckan.dictize import package_dict
 from jichitai.opendata.ckan.errors import SearchQueryError
 from jichitai.opendata.licences import licence_by_id
-from jichitai.opendata.models import Dataset, Group, State
+from jichitai.opendata.models import Dataset, Group, State, Tag
 from jichitai.opendata.policies import PUBLISHED, datasets_visible_to
 
 DEFAULT_SORT = "score desc, metadata_modified desc"
@@ -31,14 +34,6 @@ SORT_FIELDS = {
     "title_string": "title",
     "title": "title",
     "id": "id",
-}
-# Facet field → the value expression counted, for each field clients facet on.
-FACET_FIELDS = {
-    "organization": "owner_org__code",
-    "groups": "groups__name",
-    "tags": "tags__name",
-    "res_format": "resources__format",
-    "license_id": "license_id",
 }
 
 
@@ -123,40 +118,79 @@ def display_names(field: str, values: list[str]) -> dict[str, str]:
     return {value: value for value in values}
 
 
+def _values_by_id(field: str, ids: set[str]) -> dict[str, str]:
+    """Facet terms keep departments, groups and tags by id: their names as facets show them."""
+    found: Iterable[tuple[object, str]]
+    if field == "organization":
+        numbers = [int(value) for value in ids if value.isdigit()]
+        found = OrgUnit.objects.filter(pk__in=numbers).values_list("pk", "code")
+    elif field == "groups":
+        found = Group.objects.filter(pk__in=list(ids)).values_list("pk", "name")
+    elif field == "tags":
+        found = Tag.objects.filter(pk__in=list(ids)).values_list("pk", "name")
+    else:
+        return {value: value for value in ids}
+    return {str(pk): value for pk, value in found}
+
+
 def facet_counts(
-    matches: QuerySet[Dataset], field: str, *, limit: int, mincount: int
-) -> list[tuple[str, int]]:
-    column = FACET_FIELDS.get(field)
-    if column is None:
-        raise SearchQueryError(f"cannot facet on {field}")
-    counted = (
-        Dataset.objects.filter(pk__in=matches.values("pk"))
-        .exclude(**{f"{column}__isnull": True})
-        .exclude(**{column: ""})
-        .values_list(column)
-        .annotate(count=Count("pk", distinct=True))
-        .filter(count__gte=max(mincount, 1))  # Values with no matches are not listed.
-        .order_by("-count", column)
+    matches: QuerySet[Dataset], fields: list[str], *, limit: int, mincount: int
+) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+    """How many data sets match, and for each field its values by how many matches have them,
+    most first, then by value. One read of the matches' facet terms, counted here: a grouped
+    query per facet costs a join and a sort over every match."""
+    unknown = [field for field in fields if field not in search_index.FACET_PREFIXES]
+    if unknown:
+        raise SearchQueryError(f"cannot facet on {unknown[0]}")
+    rows = list(matches.order_by().values_list("facet_terms", flat=True))
+    counted = Counter(search_index.TERM_SEPARATOR.join(rows).split(search_index.TERM_SEPARATOR))
+    by_prefix: dict[str, dict[str, int]] = {}
+    for term, count in counted.items():
+        if len(term) > 2 and count >= max(mincount, 1):  # Values with no matches are not listed.
+            by_prefix.setdefault(term[0], {})[term[2:]] = count
+    counts = {}
+    for field in fields:
+        found = by_prefix.get(search_index.FACET_PREFIXES[field], {})
+        values = _values_by_id(field, set(found))
+        ranked = sorted(
+            ((values[key], count) for key, count in found.items() if key in values),
+            key=lambda item: (-item[1], item[0]),
+        )
+        counts[field] = ranked if limit < 0 else ranked[:limit]
+    return len(rows), counts
+
+
+def page_of(
+    matches: QuerySet[Dataset], ordering: list[Any], start: int, rows: int
+) -> list[Dataset]:
+    """The page's data sets, with what package_dict needs: the ids first, sorted in the
+    database, then only those rows in full."""
+    ids = list(matches.order_by(*ordering).values_list("pk", flat=True)[start : start + rows])
+    found = (
+        Dataset.objects.filter(pk__in=ids)
+        .select_related("owner_org")
+        .prefetch_related("tags", "groups", "resources")
+        .in_bulk()
     )
-    rows = counted if limit < 0 else counted[:limit]
-    return [(value, count) for value, count in rows]
+    return [found[pk] for pk in ids]
 
 
 def package_search(user: Any, data: dict[str, Any], base_url: str) -> dict[str, Any]:
     request = SearchRequest.from_data(data)
     matches = matching_datasets(user, request)
     ordering = _ordering(request.sort)
-    page = (
-        matches.select_related("owner_org")
-        .prefetch_related("tags", "groups", "resources")
-        .order_by(*ordering)[request.start : request.start + request.rows]
-    )
     facets: dict[str, dict[str, int]] = {}
     search_facets: dict[str, dict[str, Any]] = {}
-    for field in request.facet_fields:
-        counts = facet_counts(
-            matches, field, limit=request.facet_limit, mincount=request.facet_mincount
+    if request.facet_fields:
+        total, counts_by_field = facet_counts(
+            matches,
+            request.facet_fields,
+            limit=request.facet_limit,
+            mincount=request.facet_mincount,
         )
+    else:
+        total, counts_by_field = matches.count(), {}
+    for field, counts in counts_by_field.items():
         names = display_names(field, [value for value, _ in counts])
         facets[field] = dict(counts)
         search_facets[field] = {
@@ -166,8 +200,9 @@ def package_search(user: Any, data: dict[str, Any], base_url: str) -> dict[str, 
                 for value, count in counts
             ],
         }
+    page = page_of(matches, ordering, request.start, request.rows) if request.rows else []
     return {
-        "count": matches.count(),
+        "count": total,
         "sort": request.sort,
         "results": [package_dict(dataset, base_url) for dataset in page],
         "facets": facets,

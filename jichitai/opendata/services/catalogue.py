@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from jichitai.core.japanese.text import normalize_for_search
 from jichitai.core.models import OrgUnit
+from jichitai.opendata import search_index
 from jichitai.opendata.models import Dataset, Group, Resource, Tag
 
 
@@ -31,7 +32,8 @@ def touch(dataset: Dataset) -> None:
     """Record that the data set changed, and re-index it for search."""
     dataset.metadata_modified = timezone.now()
     dataset.search_text = search_text_of(dataset)
-    dataset.save(update_fields=["metadata_modified", "search_text"])
+    dataset.facet_terms = search_index.facet_terms_of(dataset)
+    dataset.save(update_fields=["metadata_modified", "search_text", "facet_terms"])
 
 
 @transaction.atomic
