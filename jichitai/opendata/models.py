@@ -160,6 +160,8 @@ class Resource(models.Model):
     last_modified = models.DateTimeField(null=True, blank=True)
     metadata_modified = models.DateTimeField(default=timezone.now)
     datastore_active = models.BooleanField(default=False)
+    # How often the published file was downloaded; shown to residents beside each resource.
+    download_count = models.PositiveBigIntegerField(default=0, editable=False)
     # The uploaded file the public downloads; changes only when staff publish a checked file.
     published_file = models.ForeignKey(
         "ResourceFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -6,6 +6,7 @@ import uuid
 
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -47,6 +48,8 @@ def resource_download(
     published = resource.published_file
     if published is None:
         raise Http404
+    # F() so concurrent downloads are all counted (no read-modify-write race).
+    Resource.objects.filter(pk=resource.pk).update(download_count=F("download_count") + 1)
     name = published.published_storage_name or published.original_storage_name
     kind = published.published_format
     extension = EXTENSIONS.get(kind, "bin")

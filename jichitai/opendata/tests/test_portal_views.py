@@ -53,3 +53,25 @@ def test_dataset_page_shows_metadata_preview_and_api_example(
     assert f"/dataset/{catalogue['toilets'].pk}/resource/{resource.pk}/download/" in page
     assert "/api/3/action/package_show?id=toilets" in page
     assert "クリエイティブ・コモンズ 表示 4.0 国際" in page
+
+
+def test_each_download_is_counted_and_shown(client, catalogue, verified_staff: Any) -> None:
+    clerk = verified_staff("clerk")
+    resource = catalogue["toilets"].resources.create(name="トイレ一覧（CSV）")
+    content = "名称,所在地\r\n蒲田駅前公衆トイレ,東京都大田区蒲田五丁目\r\n".encode()
+    stored = receive_upload(clerk, resource, SimpleUploadedFile("t.csv", content))
+    publish_file(clerk, check_file(stored.pk))
+    url = f"/dataset/{catalogue['toilets'].pk}/resource/{resource.pk}/download/"
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200
+        b"".join(response.streaming_content)
+        response.close()
+    resource.refresh_from_db()
+    assert resource.download_count == 2
+    assert "ダウンロード数 2" in client.get("/data/toilets/").content.decode()
+    # A missing resource is a 404 and counts nothing.
+    other = f"/dataset/{catalogue['toilets'].pk}/resource/{catalogue['toilets'].pk}/download/"
+    assert client.get(other).status_code == 404
+    resource.refresh_from_db()
+    assert resource.download_count == 2
