@@ -65,8 +65,7 @@ def test_each_download_is_counted_and_shown(client, catalogue, verified_staff: A
     for _ in range(2):
         response = client.get(url)
         assert response.status_code == 200
-        b"".join(response.streaming_content)
-        response.close()
+        assert "蒲田駅前公衆トイレ".encode() in b"".join(response.streaming_content)
     resource.refresh_from_db()
     assert resource.download_count == 2
     assert "ダウンロード数 2" in client.get("/data/toilets/").content.decode()
