@@ -133,5 +133,6 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
             "resources": [(resource, previews[resource.pk]) for resource in resources],
             "licence": licence,
             "api_url": api_url,
+            "site_url": request.build_absolute_uri("/").rstrip("/"),
         },
     )

@@ -52,6 +52,8 @@ def test_dataset_page_shows_metadata_preview_and_api_example(
     assert "蒲田駅前公衆トイレ" in page  # the preview table
     assert f"/dataset/{catalogue['toilets'].pk}/resource/{resource.pk}/download/" in page
     assert "/api/3/action/package_show?id=toilets" in page
+    assert "ckanapi action package_show id=toilets -r http://testserver" in page
+    assert "curl -o 'toilets-1.csv' 'http://testserver/dataset/" in page
     assert "クリエイティブ・コモンズ 表示 4.0 国際" in page
 
 
