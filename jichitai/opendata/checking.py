@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import polars as pl
 from django.utils.translation import gettext as _
 
 from jichitai.opendata.standards import StandardDataset, StandardMatch, match_standard
@@ -51,6 +52,10 @@ class FileCheck:
     rows: list[tuple[Any, ...]] | None = None  # the table's data rows, repaired
     numeric_columns: frozenset[int] = frozenset()
     page_count: int | None = None
+    # The table's repaired cells as text columns and the schema checked against: what the
+    # datastore loads (typed), rather than the published CSV with its formula escaping.
+    frame: pl.DataFrame | None = None
+    schema: TableSchema | None = None
 
     @property
     def warning_count(self) -> int:
@@ -182,6 +187,8 @@ def check_table(
         findings=findings,
         match=match,
         rows=table.frame.rows(),
+        frame=table.frame,
+        schema=schema,
         numeric_columns=frozenset(
             n for n, f in enumerate(schema.fields) if f.type in NUMERIC_TYPES
         ),

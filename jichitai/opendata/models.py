@@ -258,6 +258,34 @@ class ResourceFile(models.Model):
         return self.status == CheckStatus.BLOCKED and self.personal_data_cleared_at is not None
 
 
+class DatastoreTable(models.Model):
+    """A resource's table as loaded into the datastore (データストア), for `datastore_search`.
+
+    The rows live in a table of their own named after the resource id (in the `datastore`
+    schema on PostgreSQL), as CKAN names them, so `datastore_search_sql` reads
+    `SELECT * FROM "<resource id>"` unchanged. This row describes that table: its columns
+    (id as the API names it, datastore type, the file's header label) and where it came from.
+    It is written in the same transaction that swaps a freshly loaded table in.
+    """
+
+    resource = models.OneToOneField(
+        Resource, on_delete=models.CASCADE, related_name="datastore_table"
+    )
+    source_file = models.ForeignKey(
+        ResourceFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    fields = models.JSONField(default=list)  # [{"id": ..., "type": ..., "label": ...}]
+    row_count = models.PositiveBigIntegerField(default=0)
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("データストアの表")
+        verbose_name_plural = _("データストアの表")
+
+    def __str__(self) -> str:
+        return str(self.resource_id)
+
+
 class DataRequestStatus(models.TextChoices):
     NEW = "new", _("新規")
     UNDER_REVIEW = "under_review", _("検討中")

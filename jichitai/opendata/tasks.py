@@ -11,3 +11,11 @@ def check_resource_file(file_id: int) -> None:
     from jichitai.opendata.services.uploads import check_file
 
     check_file(file_id)
+
+
+@task()
+def load_datastore(file_id: int) -> None:
+    """Load a published table into the datastore (a million rows take some seconds)."""
+    from jichitai.opendata.services.datastore import load_published_file
+
+    load_published_file(file_id)

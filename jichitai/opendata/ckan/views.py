@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from jichitai.accounts.api_tokens import user_for_token
 from jichitai.opendata.ckan import (
+    datastore_actions,  # noqa: F401  (registers the actions)
     params,
     read_actions,  # noqa: F401  (registers the actions)
     write_actions,  # noqa: F401

@@ -27,6 +27,7 @@ from jichitai.opendata import policies
 from jichitai.opendata.licences import licence_by_id
 from jichitai.opendata.models import Dataset, Group, Resource, State, Tag
 from jichitai.opendata.services.catalogue import touch
+from jichitai.opendata.services.datastore import drop_table_of, drop_tables_of
 
 # What staff and API clients may set on a data set (the rest is kept by the system).
 DATASET_FIELDS = (
@@ -274,6 +275,7 @@ def delete_dataset(user: Any, dataset: Dataset) -> Dataset:
         raise _not_publisher()
     locked.state = State.DELETED
     locked.save(update_fields=["state"])
+    drop_tables_of(locked.resources.all())
     touch(locked)
     record_event("opendata.dataset.delete", actor=user, target=locked)
     return locked
@@ -359,6 +361,7 @@ def delete_resource(user: Any, resource: Resource) -> None:
     locked.state = State.DELETED
     locked.metadata_modified = timezone.now()
     locked.save(update_fields=["state", "metadata_modified"])
+    drop_table_of(locked)
     _renumber(_active_resources(dataset))
     touch(dataset)
     record_event("opendata.resource.delete", actor=user, target=locked)

@@ -32,6 +32,7 @@ from jichitai.opendata.checking import ISSUES_KEPT, FileCheck, Unreadable, check
 from jichitai.opendata.licences import licence_by_id
 from jichitai.opendata.models import CheckStatus, Dataset, Resource, ResourceFile, State
 from jichitai.opendata.services.catalogue import touch
+from jichitai.opendata.services.datastore import enqueue_load, is_table
 from jichitai.opendata.sniffing import SNIFF_BYTES, sniff
 from jichitai.opendata.tabular.report import Issue
 
@@ -268,6 +269,10 @@ def _make_public(stored: ResourceFile, *, actor: Any) -> Resource:
         locked.save()
         touch(locked.dataset)
         record_event("opendata.file.publish", actor=actor, target=stored)
+        if is_table(stored):
+            # The datastore follows in the background; the old table serves until then.
+            file_id = stored.pk
+            transaction.on_commit(lambda: enqueue_load(file_id))
     return locked
 
 

@@ -7,7 +7,7 @@ import pytest
 from jichitai.accounts import demo as accounts_demo
 from jichitai.core import demo as core_demo
 from jichitai.opendata import demo
-from jichitai.opendata.models import CheckStatus, Dataset, ResourceFile
+from jichitai.opendata.models import CheckStatus, Dataset, DatastoreTable, ResourceFile
 
 
 @pytest.mark.django_db
@@ -26,6 +26,17 @@ def test_demo_catalogue(client) -> None:
     assert all("サンプル" in dataset.title for dataset in Dataset.objects.all())
     found = client.get("/api/3/action/package_search", {"q": "避難"}).json()["result"]
     assert [package["name"] for package in found["results"]] == ["evacuation-sites"]
+    # Every published table is in the datastore, typed and searchable.
+    tables = published.exclude(published_storage_name="")
+    assert tables.exists()
+    assert set(DatastoreTable.objects.values_list("source_file", flat=True)) == set(
+        tables.values_list("pk", flat=True)
+    )
+    shelters = Dataset.objects.get(name="evacuation-sites").resources.get()
+    rows = client.get(
+        "/api/3/action/datastore_search", {"resource_id": str(shelters.pk), "limit": 2}
+    ).json()["result"]
+    assert len(rows["records"]) == 2 and rows["total"] > 2
 
 
 @pytest.mark.django_db
