@@ -13,9 +13,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from jichitai.opendata.ckan import params
-from jichitai.opendata.ckan.errors import NotFound, ValidationError
+from jichitai.opendata.ckan.errors import NotAuthorized, NotFound, ValidationError
 from jichitai.opendata.ckan.registry import ActionContext, action
-from jichitai.opendata.datastore import selectors
+from jichitai.opendata.datastore import selectors, sql
 from jichitai.opendata.datastore.query import QueryError
 from jichitai.opendata.datastore.tables import sql_type
 from jichitai.opendata.models import Resource
@@ -233,3 +233,31 @@ def datastore_info(context: ActionContext, data: dict[str, Any]) -> dict[str, An
             for field in selectors.table_fields(resource)
         ],
     }
+
+
+@action(side_effect_free=True)
+def datastore_search_sql(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
+    """Run one SQL SELECT over datastore tables: `sql`, e.g.
+    SELECT "名称", "定員" FROM "<resource id>" WHERE "定員" > 100 ORDER BY "定員" DESC.
+
+    Read-only; only tables of resources the caller may read (named by resource id); only
+    safe functions; a time limit; at most 32000 rows (records_truncated says when cut).
+    """
+    statement = params.required_text(data, "sql")
+    try:
+        runnable, names = sql.check(
+            statement, lambda wanted: selectors.readable_tables(context.user, wanted)
+        )
+        result = sql.execute(runnable, names, selectors.field_types_of(sorted(names)))
+    except sql.SqlRefused as refused:
+        if refused.kind == "forbidden":
+            raise NotAuthorized(refused.message) from None
+        raise ValidationError({"query": [refused.message]}) from None
+    answer: dict[str, Any] = {
+        "sql": statement,
+        "records": result.records,
+        "fields": result.fields,
+    }
+    if result.truncated:
+        answer["records_truncated"] = True
+    return answer

@@ -59,6 +59,40 @@ def datastore_resource_visible_to(user: Any, resource_id: str) -> Resource | Non
     )
 
 
+def readable_tables(user: Any, names: set[str]) -> set[str]:
+    """Which of these table names (resource ids) are loaded tables the user may read."""
+    keys = set()
+    for name in names:
+        try:
+            keys.add(uuid.UUID(name))
+        except ValueError:
+            continue
+    found = (
+        Resource.objects.filter(
+            pk__in=keys, datastore_active=True, dataset__in=datasets_visible_to(user)
+        )
+        .exclude(state=State.DELETED)
+        .values_list("pk", flat=True)
+    )
+    return {str(pk) for pk in found} & names
+
+
+def field_types_of(table_names: list[str]) -> dict[str, str]:
+    """Field id → datastore type over these tables (for typing SQL results)."""
+    types: dict[str, str] = {"_id": "int"}
+    keys = []
+    for name in table_names:
+        try:
+            keys.append(uuid.UUID(name))
+        except ValueError:
+            continue
+    for fields in DatastoreTable.objects.filter(resource_id__in=keys).values_list(
+        "fields", flat=True
+    ):
+        types.update({field["id"]: field["type"] for field in fields})
+    return types
+
+
 def datastore_table(resource: Resource) -> DatastoreTable | None:
     """The resource's loaded table, if it has one."""
     if not resource.datastore_active:
