@@ -17,6 +17,12 @@ from jichitai.opendata.ckan.package_search import (
     facet_counts,
     matching_datasets,
 )
+from jichitai.opendata.datastore.selectors import (
+    NotLoaded,
+    datastore_table,
+    search_rows,
+    table_fields,
+)
 from jichitai.opendata.forms import FACETS
 from jichitai.opendata.models import Dataset, Resource, ResourceFile, State
 from jichitai.opendata.policies import datasets_visible_to
@@ -74,10 +80,24 @@ def dataset_for_page(user: Any, name: str) -> Dataset | None:
     )
 
 
+def resource_for_page(user: Any, name: str, resource_id: Any) -> Resource | None:
+    """A resource of a data set the user may read, by the data set's name and its id."""
+    return (
+        Resource.objects.filter(
+            pk=resource_id,
+            dataset__name=name,
+            dataset__in=datasets_visible_to(user),
+            state=State.ACTIVE,
+        )
+        .select_related("dataset", "published_file", "datastore_table")
+        .first()
+    )
+
+
 def resources_of(dataset: Dataset) -> list[Resource]:
     return list(
         dataset.resources.filter(state=State.ACTIVE)
-        .select_related("published_file")
+        .select_related("published_file", "datastore_table")
         .order_by("position")
     )
 
@@ -86,7 +106,13 @@ PREVIEW_BYTES = 256 * 1024
 
 
 def preview(resource: Resource) -> tuple[list[str], list[list[str]]] | None:
-    """The header and first rows of a published table, for a quick look on the page."""
+    """The header and first rows of a published table, for a quick look on the page: from
+    the datastore once the table is loaded (values as the file had them), else from the
+    published CSV."""
+    if resource.datastore_active:
+        rows = table_page(resource, 0, PREVIEW_ROWS)
+        if rows is not None:
+            return rows
     published = resource.published_file
     if published is None or not published.published_storage_name:
         return None
@@ -98,6 +124,57 @@ def preview(resource: Resource) -> tuple[list[str], list[list[str]]] | None:
     if not rows:
         return None
     return rows[0], rows[1 : PREVIEW_ROWS + 1]
+
+
+def table_page(
+    resource: Resource, offset: int, limit: int
+) -> tuple[list[str], list[list[str]]] | None:
+    """Header labels and rows (as display text) of a loaded table, in `_id` order."""
+    try:
+        fields = table_fields(resource)
+        found = search_rows(
+            resource,
+            fields=[field.id for field in fields],
+            limit=limit,
+            offset=offset,
+            include_total=False,
+        )
+    except NotLoaded:
+        return None
+    return [field.label or field.id for field in fields], [
+        [_display(value) for value in row] for row in found.rows
+    ]
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class TableRows:
+    """A loaded table's rows as a sequence Django's Paginator pages through: the length is
+    one COUNT, each page one query for its rows."""
+
+    def __init__(self, resource: Resource) -> None:
+        self.resource = resource
+        self.labels: list[str] = [f.label or f.id for f in table_fields(resource)]
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            table = datastore_table(self.resource)
+            self._count = table.row_count if table else 0
+        return self._count
+
+    def __getitem__(self, window: slice) -> list[list[str]]:
+        start = window.start or 0
+        page = table_page(self.resource, start, (window.stop or start) - start)
+        return page[1] if page else []
 
 
 def datasets_editable_by(user: Any) -> QuerySet[Dataset]:

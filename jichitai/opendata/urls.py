@@ -18,6 +18,11 @@ urlpatterns = [
     path("data/requests/new/", data_request_views.request_new, name="data_request_new"),
     path("data/requests/<int:request_id>/", data_request_views.request_detail, name="data_request"),
     path("data/<slug:name>/", views.dataset_detail, name="dataset"),
+    path(
+        "data/<slug:name>/resource/<uuid:resource_id>/",
+        views.resource_detail,
+        name="resource",
+    ),
     path("api/", ckan.api_version, name="api_version"),
     path("api/3/", ckan.api_version, {"version": 3}, name="api_version_3"),
     path("api/3/action/<str:name>", ckan.action, name="action"),

@@ -16,12 +16,14 @@ from django.views.decorators.http import require_safe
 
 from jichitai.opendata import selectors
 from jichitai.opendata.ckan.errors import ActionError
+from jichitai.opendata.datastore.selectors import datastore_table
 from jichitai.opendata.forms import FACETS, DatasetSearchForm
 from jichitai.opendata.licences import licence_by_id
 from jichitai.opendata.models import Dataset, Resource, State
 from jichitai.opendata.policies import datasets_visible_to
 
 PAGE_SIZE = 20
+TABLE_PAGE_ROWS = 50
 FACET_TITLES = {
     "organization": gettext_lazy("担当課"),
     "groups": gettext_lazy("分類"),
@@ -134,5 +136,26 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
             "licence": licence,
             "api_url": api_url,
             "site_url": request.build_absolute_uri("/").rstrip("/"),
+        },
+    )
+
+
+@require_safe
+def resource_detail(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResponse:
+    """A resource's page: its download and its whole table, paged from the datastore."""
+    resource = selectors.resource_for_page(request.user, name, resource_id)
+    if resource is None:
+        raise Http404
+    rows = selectors.TableRows(resource) if datastore_table(resource) else None
+    page = Paginator(rows, TABLE_PAGE_ROWS).get_page(request.GET.get("page")) if rows else None
+    return render(
+        request,
+        "opendata/resource.html",
+        {
+            "dataset": resource.dataset,
+            "resource": resource,
+            "labels": rows.labels if rows else [],
+            "page": page,
+            "query": "",
         },
     )
