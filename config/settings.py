@@ -274,6 +274,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 JICHITAI_OPENDATA_MAX_UPLOAD_BYTES = env.int(
     "JICHITAI_OPENDATA_MAX_UPLOAD_BYTES", default=200_000_000
 )
+# datastore_search_sql: a statement running longer than this is stopped (CKAN's is 60 s; a
+# city's tables answer well within 10).
+JICHITAI_DATASTORE_SQL_TIMEOUT_MS = env.int("JICHITAI_DATASTORE_SQL_TIMEOUT_MS", default=10_000)
 # `manage.py recheck_stuck_files`: a file check running (or queued) longer than this is taken
 # for lost (its worker died) and started again, at most this many times in all. Generous: a
 # million-row XLSX takes openpyxl several minutes to read (about 20 µs a cell).

@@ -191,7 +191,7 @@ def _type_of(values: list[Any]) -> str:
 
 
 def _timeout_ms() -> int:
-    return int(getattr(settings, "JICHITAI_DATASTORE_SQL_TIMEOUT_MS", 10_000))
+    return int(settings.JICHITAI_DATASTORE_SQL_TIMEOUT_MS)
 
 
 def _run_postgresql(sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
