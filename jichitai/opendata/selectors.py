@@ -110,9 +110,9 @@ def preview(resource: Resource) -> tuple[list[str], list[list[str]]] | None:
     the datastore once the table is loaded (values as the file had them), else from the
     published CSV."""
     if resource.datastore_active:
-        rows = table_page(resource, 0, PREVIEW_ROWS)
-        if rows is not None:
-            return rows
+        loaded = table_page(resource, 0, PREVIEW_ROWS)
+        if loaded is not None:
+            return loaded
     published = resource.published_file
     if published is None or not published.published_storage_name:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -147,14 +148,16 @@ def resource_detail(request: HttpRequest, name: str, resource_id: uuid.UUID) -> 
     if resource is None:
         raise Http404
     rows = selectors.TableRows(resource) if datastore_table(resource) else None
-    page = Paginator(rows, TABLE_PAGE_ROWS).get_page(request.GET.get("page")) if rows else None
+    page: Any = None
+    if rows is not None:
+        page = Paginator(rows, TABLE_PAGE_ROWS).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     return render(
         request,
         "opendata/resource.html",
         {
             "dataset": resource.dataset,
             "resource": resource,
-            "labels": rows.labels if rows else [],
+            "labels": rows.labels if rows is not None else [],
             "page": page,
             "query": "",
         },
