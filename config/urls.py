@@ -1,8 +1,18 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from config.api import api
+from config.crawlers import SITEMAPS, robots_txt
 
 urlpatterns = [
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        require_safe(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("", include("jichitai.core.urls")),
     path("", include("jichitai.accounts.urls")),
     path("", include("jichitai.procedures.urls")),

@@ -37,3 +37,8 @@ def action(*, side_effect_free: bool) -> Callable[[ActionFunction], ActionFuncti
         return function
 
     return register
+
+
+def write_action_names() -> list[str]:
+    """The actions that change something (POST only), in name order."""
+    return sorted(name for name, found in ACTIONS.items() if not found.side_effect_free)
