@@ -142,6 +142,29 @@ def schema_for(labels: list[str], match: StandardMatch | None) -> TableSchema:
         )
 
 
+def _standard_columns(
+    labels: list[str], match: StandardMatch | None
+) -> tuple[frozenset[int], frozenset[int]]:
+    """The columns (from 0) the matched standard defines, and those of them it types or
+    constrains; the rest of its columns (備考, 説明 …) are free text, read for personal data."""
+    if match is None:
+        return frozenset(), frozenset()
+    by_name = {normalise_label(f["name"]): f for f in match.layout.fields}
+    standard, typed = set(), set()
+    for number, label in enumerate(labels):
+        rule = by_name.get(normalise_label(label))
+        if rule is None:
+            continue
+        standard.add(number)
+        if (
+            rule.get("type", "string") != "string"
+            or rule.get("format", "default") != "default"
+            or rule.get("constraints")
+        ):
+            typed.add(number)
+    return frozenset(standard), frozenset(typed)
+
+
 def check_table(
     rows: list[list[str]],
     file_format: str,
@@ -177,8 +200,10 @@ def check_table(
         for issue in japanese_checks.formula_cells(table.frame, labels)
         if (issue.row_number, issue.field_number) not in sheet_formulas
     ]
-    public = frozenset(match.layout.labels) if match else frozenset()
-    findings = find_personal_data(table.frame, labels, public_columns=public)
+    standard_columns, typed_columns = _standard_columns(labels, match)
+    findings = find_personal_data(
+        table.frame, labels, standard_columns=standard_columns, typed_columns=typed_columns
+    )
     progress(85)
     return FileCheck(
         file_format,

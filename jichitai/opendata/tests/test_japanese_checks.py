@@ -81,6 +81,100 @@ def test_personal_data_is_found_by_value_and_label() -> None:
         ("備考", "my_number"),
         ("電話番号", "phone"),
     }
-    public = frozenset({"連絡先メールアドレス", "電話番号"})
-    found = {(f.label, f.reason) for f in find_personal_data(table, labels, public_columns=public)}
+    # Columns 2 and 4 belong to the matched standard, which types them: public.
+    typed = frozenset({2, 4})
+    found = {
+        (f.label, f.reason)
+        for f in find_personal_data(table, labels, standard_columns=typed, typed_columns=typed)
+    }
     assert found == {("担当者氏名", "label"), ("備考", "my_number")}
+
+
+AED_LABELS = ["名称", "電話番号", "連絡先メールアドレス", "備考"]
+AED_STANDARD = frozenset({0, 1, 2, 3})
+AED_TYPED = frozenset({1, 2})  # 備考 and 名称 are untyped text in the standard
+
+
+def aed_findings(remarks: list[str | None]) -> set[tuple[str, str, tuple[int, ...]]]:
+    table = frame(
+        [f"AED{n}" for n in range(len(remarks))],
+        ["03-5744-1111"] * len(remarks),
+        ["aed@city.ota.tokyo.jp"] * len(remarks),
+        remarks,
+    )
+    findings = find_personal_data(
+        table, AED_LABELS, standard_columns=AED_STANDARD, typed_columns=AED_TYPED
+    )
+    return {(f.label, f.reason, f.rows) for f in findings}
+
+
+def test_personal_data_in_a_standards_free_text_column_is_found() -> None:
+    found = aed_findings(["1階入口", "大田 太郎 090-1234-5678 taro@example.com", "", None])
+    assert found == {
+        ("備考", "mobile_in_text", (3,)),
+        ("備考", "email_in_text", (3,)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("remark", "reason"),
+    [
+        ("管理は大田 太郎様が担当", "name_in_text"),
+        ("連絡は山田花子さんへ", "name_in_text"),
+        ("鍵は 大田 はなこさん が保管", "name_in_text"),
+        ("緊急時 080 1234 5678", "mobile_in_text"),
+        ("緊急時０７０－１２３４－５６７８へ", "mobile_in_text"),
+        ("蒲田1-2-3 大田様方", "address_in_text"),
+        ("番号 123456789018", "my_number"),
+        ("問い合わせ：someone@gmail.com", "email_in_text"),
+    ],
+)
+def test_each_kind_of_personal_data_in_free_text(remark: str, reason: str) -> None:
+    found = {reason for _label, reason, _rows in aed_findings(["", remark])}
+    assert reason in found
+
+
+@pytest.mark.parametrize(
+    "remark",
+    [
+        "利用者様は受付で申し出てください",
+        "地域の皆さんの協力で設置",
+        "公園でみなさんが使えます",
+        "ご担当者様へ",
+        "区長様の承認済み",
+        "教育委員会様より寄贈",
+        "問い合わせ：aed@city.ota.lg.jp",
+        "代表 03-5744-1111",
+        "設置日 2024-04-01、12345678901 番",
+        "建物名 蒲田ビル 101号室",
+        "管理番号 0901234567890",
+    ],
+)
+def test_public_free_text_is_not_flagged(remark: str) -> None:
+    assert aed_findings(["", remark]) == set()
+
+
+def test_a_facilitys_public_phone_in_a_typed_column_is_not_personal() -> None:
+    table = frame(["AED1", "AED2"], ["090-1234-5678", "03-5744-1111"], ["", ""], ["", ""])
+    findings = find_personal_data(
+        table, AED_LABELS, standard_columns=AED_STANDARD, typed_columns=AED_TYPED
+    )
+    assert findings == []
+
+
+def test_a_name_listed_in_a_person_column_is_found_in_free_text() -> None:
+    table = frame(["区役所", "図書館"], ["大田　太郎", "鈴木 花子"], ["", "鈴木 花子 が対応"])
+    findings = find_personal_data(table, ["名称", "担当者", "備考"])
+    assert {(f.label, f.reason, f.rows, f.count) for f in findings} == {
+        ("担当者", "label", (2, 3), 2),
+        ("備考", "name_in_text", (3,), 1),
+    }
+
+
+def test_findings_keep_sample_rows_and_a_count() -> None:
+    remarks = [f"連絡先 090-0000-{n:04d}" for n in range(8)]
+    [finding] = find_personal_data(
+        frame(remarks), ["備考"], standard_columns=frozenset({0}), typed_columns=frozenset()
+    )
+    assert finding.reason == "mobile_in_text"
+    assert finding.rows == (2, 3, 4, 5, 6) and finding.count == 8 and finding.example_row == 2

@@ -135,6 +135,22 @@ def test_personal_data_blocks_until_an_approver_clears_it(clerk, resource, verif
     assert AuditEvent.objects.filter(action="opendata.personal_data.clear").count() == 1
 
 
+def test_personal_data_in_a_standards_remarks_blocks_publication(clerk, resource):
+    """The reviewer's case: a matched AED file whose 備考 names a person with a mobile number
+    and a mail address; the facility's own 電話番号 column is not flagged."""
+
+    def remark(table: list[list[str]]) -> None:
+        table[3][AED.labels.index("備考")] = "大田 太郎 090-1234-5678 taro@example.com"
+
+    stored = upload(clerk, resource, aed_csv(change=remark).encode("cp932"))
+    assert stored.standard_id == "aed-locations"
+    assert stored.status == CheckStatus.BLOCKED
+    assert {(f["label"], f["reason"], tuple(f["rows"])) for f in stored.personal_data} == {
+        ("備考", "mobile_in_text", (4,)),
+        ("備考", "email_in_text", (4,)),
+    }
+
+
 @pytest.mark.parametrize(
     ("content", "code"),
     [

@@ -91,7 +91,10 @@ class Command(BaseCommand):
                     f"{kind[:-1]}: {where}{label}: {issue['code']}: {issue['message']}"
                 )
         for finding in report["personal_data"]:
-            self.stdout.write(f"personal data: {finding['column']}: {finding['message']}")
+            rows = ", ".join(map(str, finding["rows"]))
+            self.stdout.write(
+                f"personal data: {finding['column']}: {finding['message']} (rows {rows})"
+            )
         self.stdout.write("valid" if report["valid"] else "invalid")
 
 
@@ -128,7 +131,13 @@ def report_dict(path: Path, check: FileCheck) -> dict[str, Any]:
         "warning_count": check.warning_count,
         "warnings": [_issue(issue) for issue in check.warnings],
         "personal_data": [
-            {"column": finding.label, "reason": finding.reason, "message": finding.message}
+            {
+                "column": finding.label,
+                "reason": finding.reason,
+                "message": finding.message,
+                "rows": list(finding.rows),
+                "count": finding.count,
+            }
             for finding in check.findings
         ],
         "page_count": check.page_count,
