@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -236,13 +237,38 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_FAILURE_VIEW = "jichitai.core.views.csrf_failure"
 
-# Strict CSP: only our own scripts and styles, no inline anything (ASVS 3.4.3).
+# Map previews of open data with coordinates: the tile server (an `{z}/{x}/{y}` template,
+# `{s}` for subdomains) and the credit its terms ask for. The default is the Geospatial
+# Information Authority of Japan's standard map (地理院タイル), which asks for exactly this credit.
+# An empty URL shows no map: the points stay a table.
+JICHITAI_MAP_TILE_URL = env.str(
+    "JICHITAI_MAP_TILE_URL", default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
+)
+JICHITAI_MAP_TILE_ATTRIBUTION = env.str("JICHITAI_MAP_TILE_ATTRIBUTION", default="地理院タイル")
+JICHITAI_MAP_TILE_ATTRIBUTION_URL = env.str(
+    "JICHITAI_MAP_TILE_ATTRIBUTION_URL", default="https://maps.gsi.go.jp/development/ichiran.html"
+)
+JICHITAI_MAP_TILE_MAX_ZOOM = env.int("JICHITAI_MAP_TILE_MAX_ZOOM", default=18)
+
+
+def _tile_source(template: str) -> list[str]:
+    """The CSP source the map tiles come from: the template's scheme and host (a `{s}`
+    subdomain placeholder becomes `*`), or nothing when there are no tiles."""
+    parts = urlsplit(template)
+    if not (parts.scheme and parts.netloc):
+        return []
+    host = ".".join("*" if "{" in label else label for label in parts.netloc.split("."))
+    return [f"{parts.scheme}://{host}"]
+
+
+# Strict CSP: only our own scripts and styles, no inline anything (ASVS 3.4.3). Images also
+# from the map tile server.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF],
+        "img-src": [SELF, *_tile_source(JICHITAI_MAP_TILE_URL)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

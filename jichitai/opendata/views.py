@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -22,6 +24,9 @@ from jichitai.opendata.forms import FACETS, DatasetSearchForm
 from jichitai.opendata.licences import licence_by_id
 from jichitai.opendata.models import Dataset, Resource, State
 from jichitai.opendata.policies import datasets_visible_to
+from jichitai.opendata.previews import selectors as previews
+from jichitai.opendata.previews.columns import chart_columns
+from jichitai.opendata.previews.forms import ChartForm
 
 PAGE_SIZE = 20
 TABLE_PAGE_ROWS = 50
@@ -117,13 +122,45 @@ def _toggled(query: QueryDict, item: selectors.FacetItem) -> str:
     return changed.urlencode()
 
 
+@dataclass(frozen=True)
+class ResourceView:
+    """A resource on its data set's page with its previews (each None when it has none)."""
+
+    resource: Resource
+    table: tuple[list[str], list[list[str]]] | None
+    map: previews.MapPreview | None
+    chart: previews.ChartPreview | None
+    chart_form: ChartForm | None
+
+
+def _resource_view(request: HttpRequest, resource: Resource, number: int) -> ResourceView:
+    fields = previews.fields_of(resource)
+    columns = chart_columns(fields)
+    form = chart = None
+    if columns is not None:
+        # The prefix keeps each table's choice in its own query parameters (chart1-value, …).
+        form = ChartForm(request.GET, columns=columns, prefix=f"chart{number}")
+        chart = previews.chart_preview(resource, *form.choice())
+    return ResourceView(
+        resource,
+        selectors.preview(resource),
+        previews.map_preview(resource, fields),
+        chart,
+        form,
+    )
+
+
 @require_safe
 def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
     dataset = selectors.dataset_for_page(request.user, name)
     if dataset is None:
         raise Http404
-    resources = selectors.resources_of(dataset)
-    previews = {resource.pk: selectors.preview(resource) for resource in resources}
+    resources = [
+        _resource_view(request, resource, number)
+        for number, resource in enumerate(selectors.resources_of(dataset), 1)
+    ]
+    # A chart choice naming no column of the table: the page says so beside the form.
+    invalid = any(item.chart_form and item.chart_form.errors for item in resources)
     licence = licence_by_id(dataset.license_id)
     api_url = request.build_absolute_uri(
         reverse("opendata:action", kwargs={"name": "package_show"}) + f"?id={dataset.name}"
@@ -133,11 +170,19 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
         "opendata/dataset.html",
         {
             "dataset": dataset,
-            "resources": [(resource, previews[resource.pk]) for resource in resources],
+            "resources": resources,
+            "has_map": any(item.map for item in resources) and settings.JICHITAI_MAP_TILE_URL,
+            "map_tiles": {
+                "url": settings.JICHITAI_MAP_TILE_URL,
+                "attribution": settings.JICHITAI_MAP_TILE_ATTRIBUTION,
+                "attribution_url": settings.JICHITAI_MAP_TILE_ATTRIBUTION_URL,
+                "max_zoom": settings.JICHITAI_MAP_TILE_MAX_ZOOM,
+            },
             "licence": licence,
             "api_url": api_url,
             "site_url": request.build_absolute_uri("/").rstrip("/"),
         },
+        status=400 if invalid else 200,
     )
 
 

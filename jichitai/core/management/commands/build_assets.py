@@ -10,6 +10,16 @@ from django.core.management.base import BaseCommand, CommandError
 ASSETS = {
     "@digital-go-jp/design-tokens/dist/tokens.css": "design-tokens.css",
     "htmx.org/dist/htmx.min.js": "htmx.min.js",
+    # The map preview of open data with coordinates; its marker images sit beside its CSS.
+    "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
+    "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
+    "leaflet/dist/images/marker-icon.png": "leaflet/images/marker-icon.png",
+    "leaflet/dist/images/marker-icon-2x.png": "leaflet/images/marker-icon-2x.png",
+    "leaflet/dist/images/marker-shadow.png": "leaflet/images/marker-shadow.png",
+    # Not shown (no layer control), but leaflet.css refers to them and the manifest static
+    # storage refuses a stylesheet whose url() points nowhere.
+    "leaflet/dist/images/layers.png": "leaflet/images/layers.png",
+    "leaflet/dist/images/layers-2x.png": "leaflet/images/layers-2x.png",
 }
 
 
@@ -24,5 +34,6 @@ class Command(BaseCommand):
             path = node_modules / source
             if not path.is_file():
                 raise CommandError(f"{path} is missing: run `npm ci` first.")
+            (dist / target).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, dist / target)
         self.stdout.write(f"assets: {len(ASSETS)} files in {dist}")
