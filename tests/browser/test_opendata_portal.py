@@ -58,7 +58,9 @@ def test_find_preview_and_download_by_keyboard(
     current.locator("#results").get_by_role("link", name="指定緊急避難場所一覧").focus()
     current.keyboard.press("Enter")
     expect(current.get_by_role("heading", level=1)).to_have_text("指定緊急避難場所一覧")
-    expect(current.locator("table")).to_contain_text("大田区立蒲田小学校")
+    expect(current.get_by_role("table", name="先頭の行（プレビュー）")).to_contain_text(
+        "大田区立蒲田小学校"
+    )
     if javascript:
         assert axe_violations(current) == []
     with current.expect_download() as download:
