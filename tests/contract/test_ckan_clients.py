@@ -86,3 +86,31 @@ def test_command_line_dump_and_search(portal: ckanapi.RemoteCKAN, tmp_path: Path
     )
     found = [json.loads(line)["name"] for line in output.stdout.splitlines()]
     assert sorted(found) == [f"population-{n:02d}" for n in range(12)]
+
+
+def test_datastore_actions_through_the_library(portal: ckanapi.RemoteCKAN) -> None:
+    import polars as pl
+
+    from jichitai.opendata.datastore.columns import typed_frame
+    from jichitai.opendata.datastore.loader import load_frame
+    from jichitai.opendata.models import Resource
+
+    resource = Resource.objects.get(dataset__name="evacuation-sites")
+    frame = pl.DataFrame({"c0": ["蒲田小学校", "大森中学校"], "c1": ["800", "650"]})
+    fields, typed = typed_frame(["名称", "想定収容人数"], frame, None)
+    load_frame(resource.pk, fields, typed, source_file_id=None)
+    found = portal.action.datastore_search(
+        resource_id=str(resource.pk), filters={"名称": "蒲田小学校"}, sort="想定収容人数 desc"
+    )
+    assert found["records"] == [{"_id": 1, "名称": "蒲田小学校", "想定収容人数": 800}]
+    assert portal.action.datastore_info(id=str(resource.pk))["meta"]["count"] == 2
+    rows = portal.action.datastore_search_sql(
+        sql=f'SELECT sum("想定収容人数") AS total FROM "{resource.pk}"'
+    )
+    assert rows["records"] == [{"total": 1450}]
+    with pytest.raises(ckanapi.NotAuthorized):
+        portal.action.datastore_search_sql(sql="SELECT * FROM accounts_user")
+    with pytest.raises(ckanapi.ValidationError):
+        portal.action.datastore_search(resource_id=str(resource.pk), sort="存在しない列")
+    with pytest.raises(ckanapi.NotFound):
+        portal.action.datastore_search(resource_id="00000000-0000-0000-0000-000000000000")
