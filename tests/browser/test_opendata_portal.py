@@ -94,3 +94,42 @@ def test_staff_upload_a_table_by_keyboard_and_read_its_report(
     expect(page.get_by_text("個人情報の確認が必要")).to_be_visible()
     expect(page.get_by_text("担当者氏名：列名が個人の情報を示しています")).to_be_visible()
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_page_through_a_whole_table_by_keyboard(
+    page: Page,
+    page_without_js: Page,
+    departments: dict[str, Any],
+    make_staff: Any,
+    javascript: bool,
+) -> None:
+    clerk = make_staff("clerk")
+    clerk.is_verified = lambda: True
+    dataset = create_dataset(
+        departments["koseki"],
+        name="toilets",
+        title="公衆トイレ一覧",
+        state="active",
+        resources=[{"name": "トイレ一覧（CSV）"}],
+    )
+    rows = "".join(f"公衆トイレ{n:03d},{n}\r\n" for n in range(1, 61))
+    content = f"名称,番号\r\n{rows}".encode("cp932")
+    stored = receive_upload(clerk, dataset.resources.get(), SimpleUploadedFile("t.csv", content))
+    publish_file(clerk, check_file(stored.pk))  # loaded into the datastore on commit
+    current = page if javascript else page_without_js
+    current.goto("/data/toilets/")
+    current.get_by_role("link", name="トイレ一覧（CSV） のすべての行を見る").focus()
+    current.keyboard.press("Enter")
+    expect(current.get_by_role("heading", level=1)).to_have_text("トイレ一覧（CSV）")
+    table = current.get_by_role("table")
+    expect(table.locator("caption")).to_contain_text("1〜50 行目")
+    expect(table).to_contain_text("公衆トイレ050")
+    if javascript:
+        assert axe_violations(current) == []
+    current.get_by_role("link", name="次へ").focus()
+    current.keyboard.press("Enter")
+    expect(current.get_by_role("table")).to_contain_text("公衆トイレ060")
+    expect(current.get_by_role("table")).not_to_contain_text("公衆トイレ050")
+    if javascript:
+        assert axe_violations(current) == []
