@@ -95,9 +95,7 @@ def _insert(name: str, fields: list[DatastoreField], frame: pl.DataFrame) -> Non
         # FREEZE (the table was created in this same transaction): rows are written
         # frozen and visible to all, so the first reads need not set hint bits page by
         # page, and counts can be answered from the indexes alone.
-        statement = (
-            f"COPY {tables.qualified(name)} ({column_list}) FROM STDIN (FORMAT csv, FREEZE)"
-        )
+        statement = f"COPY {tables.qualified(name)} ({column_list}) FROM STDIN (FORMAT csv, FREEZE)"
         with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
             for batch in rows.iter_slices(BATCH_ROWS):
                 # Nulls are written as nothing, which COPY's CSV format reads as NULL; empty

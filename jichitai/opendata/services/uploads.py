@@ -32,7 +32,7 @@ from jichitai.opendata.checking import ISSUES_KEPT, FileCheck, Unreadable, check
 from jichitai.opendata.licences import licence_by_id
 from jichitai.opendata.models import CheckStatus, Dataset, Resource, ResourceFile, State
 from jichitai.opendata.services.catalogue import touch
-from jichitai.opendata.services.datastore import enqueue_load, is_table
+from jichitai.opendata.services.datastore import drop_table_of, enqueue_load, is_table
 from jichitai.opendata.sniffing import SNIFF_BYTES, sniff
 from jichitai.opendata.tabular.report import Issue
 
@@ -273,6 +273,9 @@ def _make_public(stored: ResourceFile, *, actor: Any) -> Resource:
             # The datastore follows in the background; the old table serves until then.
             file_id = stored.pk
             transaction.on_commit(lambda: enqueue_load(file_id))
+        else:
+            # A table replaced by a file that is not one (a PDF): its rows are gone too.
+            drop_table_of(locked)
     return locked
 
 

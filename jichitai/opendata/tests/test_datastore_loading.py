@@ -119,3 +119,19 @@ def test_failed_tables_and_pdfs_are_not_loaded(clerk, resource):
     assert load_published_file(stored.pk) is None
     with connection.cursor():
         assert not tables.table_exists(str(resource.pk))
+
+
+def test_a_table_replaced_by_a_pdf_leaves_the_datastore(clerk, resource):
+    publish_file(clerk, upload(clerk, resource, aed_csv(3).encode("utf-8")))
+    pdf = receive_upload(clerk, resource, SimpleUploadedFile("a.pdf", _pdf()))
+    pdf.refresh_from_db()
+    assert pdf.publishable
+    publish_file(clerk, pdf)
+    resource.refresh_from_db()
+    assert not resource.datastore_active and not tables.table_exists(str(resource.pk))
+
+
+def _pdf() -> bytes:
+    from jichitai.opendata.demo import _report_pdf
+
+    return _report_pdf("報告書")
