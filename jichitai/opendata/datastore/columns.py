@@ -125,6 +125,13 @@ def typed_column(column: pl.Series, kind: str, field: Field | None) -> pl.Series
             **dict.fromkeys(field.false_values, False),
         }
         return column.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
+    elif kind == "time":
+        # The two spellings municipal files use; anything else is read one distinct value
+        # at a time below.
+        fast = pl.coalesce(
+            column.str.strptime(pl.Time, "%H:%M:%S", strict=False),
+            column.str.strptime(pl.Time, "%H:%M", strict=False),
+        )
     else:
         fast = pl.repeat(None, len(column), dtype=target, eager=True)
     slow = column.filter(column.is_not_null() & fast.is_null()).unique().to_list()
