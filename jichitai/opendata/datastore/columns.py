@@ -128,10 +128,12 @@ def typed_column(column: pl.Series, kind: str, field: Field | None) -> pl.Series
     elif kind == "time":
         # The two spellings municipal files use; anything else is read one distinct value
         # at a time below.
-        fast = pl.coalesce(
-            column.str.strptime(pl.Time, "%H:%M:%S", strict=False),
-            column.str.strptime(pl.Time, "%H:%M", strict=False),
-        )
+        fast = pl.select(
+            pl.coalesce(
+                column.str.strptime(pl.Time, "%H:%M:%S", strict=False),
+                column.str.strptime(pl.Time, "%H:%M", strict=False),
+            )
+        ).to_series()
     else:
         fast = pl.repeat(None, len(column), dtype=target, eager=True)
     slow = column.filter(column.is_not_null() & fast.is_null()).unique().to_list()
