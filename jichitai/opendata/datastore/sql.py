@@ -279,4 +279,10 @@ def check(sql: str, readable_among: Callable[[set[str]], set[str]]) -> tuple[str
     names = referenced_tables(statement)
     _allowed(names, readable_among(names) if names else set())
     ctes = {cte.alias_or_name for cte in statement.find_all(exp.CTE)}
-    return statement.sql(dialect=_dialect()), names | ctes
+    # The database stops after one row more than is returned (PostgreSQL's client cursor
+    # would otherwise hold the whole result in memory before the first row is read).
+    limited = (
+        f"SELECT * FROM ({statement.sql(dialect=_dialect())}) AS datastore_query"  # noqa: S608
+        f" LIMIT {MAX_LIMIT + 1}"
+    )
+    return limited, names | ctes
