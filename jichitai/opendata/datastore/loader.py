@@ -169,6 +169,8 @@ def load_frame(
             cursor.execute(
                 f"ALTER TABLE {tables.qualified(staging)} RENAME TO {tables.quote(final)}"
             )
+            if not tables.is_postgresql():
+                _carry_sqlite_statistics(cursor, staging, final)
         table, _created = DatastoreTable.objects.update_or_create(
             resource=resource,
             defaults={
@@ -180,6 +182,17 @@ def load_frame(
         )
         Resource.objects.filter(pk=resource_id).update(datastore_active=True)
     return table
+
+
+def _carry_sqlite_statistics(cursor: Any, staging: str, final: str) -> None:
+    """SQLite keeps ANALYZE's figures by table name and a rename leaves them behind: move
+    them to the new name and have the planner read them again."""
+    cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+    if cursor.fetchone() is None:
+        return
+    cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = %s", [final])
+    cursor.execute("UPDATE sqlite_stat1 SET tbl = %s WHERE tbl = %s", [final, staging])
+    cursor.execute("ANALYZE sqlite_master")
 
 
 def drop_resource_table(resource_id: uuid.UUID) -> None:

@@ -135,3 +135,16 @@ def _pdf() -> bytes:
     from jichitai.opendata.demo import _report_pdf
 
     return _report_pdf("報告書")
+
+
+def test_the_planner_keeps_its_statistics_after_the_swap(clerk, resource):
+    publish_file(clerk, upload(clerk, resource, aed_csv(5).encode("utf-8")))
+    with connection.cursor() as cursor:
+        if tables.is_postgresql():
+            cursor.execute(
+                "SELECT count(*) FROM pg_stats WHERE schemaname = 'datastore' AND tablename = %s",
+                [str(resource.pk)],
+            )
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = %s", [str(resource.pk)])
+        assert cursor.fetchone()[0] > 0
