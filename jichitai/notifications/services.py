@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -62,6 +62,12 @@ def _enqueue_on_commit(email_id: int) -> None:
     # Imported here: the task module imports this one.
     from jichitai.notifications.tasks import deliver_outbound_email
 
+    if _queue_commits_with(deliver_outbound_email.get_backend()):
+        # The task row is written in the caller's transaction: it commits with the message
+        # (one commit per change instead of two) and a rollback takes both away.
+        deliver_outbound_email.enqueue(email_id=email_id)
+        return
+
     def enqueue() -> None:
         try:
             deliver_outbound_email.enqueue(email_id=email_id)
@@ -71,6 +77,19 @@ def _enqueue_on_commit(email_id: int) -> None:
             logger.exception("could not enqueue outbound e-mail %s", email_id)
 
     transaction.on_commit(enqueue)
+
+
+def _queue_commits_with(backend: object) -> bool:
+    """True when the task backend stores tasks in the database the outbox is in (the
+    django-tasks database backend), so a task can be queued inside the outbox's transaction.
+    A queue there fails only when that database does, and then the change fails with it.
+    Any other backend (an immediate one in tests, a broker) is called after the commit."""
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    return isinstance(backend, DatabaseBackend) and router.db_for_write(
+        DBTaskResult
+    ) == router.db_for_write(OutboundEmail)
 
 
 def claim(email_id: int, now: dt.datetime | None = None) -> OutboundEmail | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from jichitai.core import search
 from jichitai.core.models import OrgUnit
@@ -14,6 +14,7 @@ from jichitai.procedures.models import (
     Attachment,
     LifeEvent,
     LifeEventStep,
+    NotificationTemplate,
     Procedure,
 )
 
@@ -46,6 +47,13 @@ def procedure_for_intake(slug: str) -> Procedure | None:
         Procedure.objects.filter(is_published=True, slug=slug)
         .select_related("live_form")
         .only(*INTAKE_FIELDS, "live_form__id", "live_form__number", "live_form__published_at")
+        # Most procedures mail in the default wording: knowing that here spares the
+        # confirmation mail a query for the procedure's own templates.
+        .annotate(
+            has_own_mail_templates=Exists(
+                NotificationTemplate.objects.filter(procedure=OuterRef("pk"))
+            )
+        )
         .first()
     )
 

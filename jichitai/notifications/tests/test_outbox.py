@@ -237,6 +237,8 @@ def test_a_message_whose_task_was_never_queued_is_sent_by_the_sweeper(
     from jichitai.notifications import tasks
 
     class QueueDown:
+        get_backend = tasks.deliver_outbound_email.get_backend  # a queue outside the database
+
         def enqueue(self, **kwargs) -> None:
             raise ConnectionError("task queue unavailable")
 
@@ -247,3 +249,37 @@ def test_a_message_whose_task_was_never_queued_is_sent_by_the_sweeper(
     assert (email.status, email.attempts) == (S.QUEUED, 0) and mail.outbox == []
     assert services.sweep().sent == 1
     assert len(mail.outbox) == 1
+
+
+@pytest.fixture
+def database_task_queue(settings):
+    """The production task backend: tasks are rows in this database (`make worker` runs them)."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+
+
+def test_with_the_database_queue_the_task_commits_with_the_message(
+    database_task_queue, django_capture_on_commit_callbacks
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        email = _queue()
+        # Written in the same transaction as the message: nothing waits for the commit.
+        [task] = DBTaskResult.objects.all()
+    assert callbacks == []
+    assert task.task_path == "jichitai.notifications.tasks.deliver_outbound_email"
+    assert task.args_kwargs == {"args": [], "kwargs": {"email_id": email.pk}}
+    assert mail.outbox == []  # the worker sends it, not the request
+
+
+def test_with_the_database_queue_a_rolled_back_change_leaves_no_task(
+    database_task_queue,
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    with pytest.raises(Boom), transaction.atomic():
+        _queue()
+        raise Boom
+    assert not OutboundEmail.objects.exists() and not DBTaskResult.objects.exists()

@@ -74,23 +74,23 @@ def submit_answers(
     form_version = cast(FormVersion, procedure.live_form)  # check_intake_open ensured one
     document = form_version.form()
     values, uploads = _clean(document, answers)
-    try:
-        with transaction.atomic():
-            for question_id, upload in uploads.items():
-                values[question_id] = intake.store_upload(user, upload)
-            application, created = intake.file_application(
-                user, procedure, form_version, values, token, request_digest=digest
-            )
-        if not created and application.request_digest != digest:
-            raise _key_reused()
-    except IntegrityError:
-        application = intake.application_after_conflict(
-            user, procedure, token, form_version, values
-        )
-        if application.request_digest != digest:
-            raise _key_reused() from None
-        return application, False
-    return application, created
+    for _attempt in range(intake.RECEIPT_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                values.update(intake.store_uploads(user, uploads))
+                application, created = intake.file_application(
+                    user, procedure, form_version, values, token, request_digest=digest
+                )
+            if not created and application.request_digest != digest:
+                raise _key_reused()
+            return application, created
+        except IntegrityError:
+            made = intake.application_after_conflict(user, procedure, token, form_version, values)
+            if made is not None:
+                if made.request_digest != digest:
+                    raise _key_reused() from None
+                return made, False
+    raise intake.stale_error()
 
 
 def _earlier(user: Any, token: str, digest: str) -> Application | None:

@@ -147,12 +147,13 @@ def save_page(
     if not result.valid:
         return result
     with transaction.atomic():
-        values = {
-            key: store_upload(draft.applicant, value)
-            if isinstance(value, UploadCandidate)
-            else value
-            for key, value in result.values.items()
-        }
+        values = dict(result.values)
+        values.update(
+            store_uploads(
+                draft.applicant,
+                {k: v for k, v in values.items() if isinstance(v, UploadCandidate)},
+            )
+        )
         for question in page.questions:
             draft.answers.pop(question.id, None)
         draft.answers.update(values)
@@ -187,6 +188,28 @@ def store_upload(
     owner: Any, upload: UploadCandidate, application: Application | None = None
 ) -> dict[str, Any]:
     """Store an accepted upload under a generated name and return its answer value."""
+    return store_uploads(owner, {"file": upload}, application)["file"]
+
+
+def store_uploads(
+    owner: Any, uploads: Mapping[str, UploadCandidate], application: Application | None = None
+) -> dict[str, dict[str, Any]]:
+    """Store accepted uploads under generated names, their rows in one INSERT; returns each
+    one's answer value under the same key."""
+    attachments = {key: _stored_file(owner, upload, application) for key, upload in uploads.items()}
+    Attachment.objects.bulk_create(attachments.values())
+    return {
+        key: {
+            "attachment": attachment.pk,
+            "name": attachment.original_name,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+        }
+        for key, attachment in attachments.items()
+    }
+
+
+def _stored_file(owner: Any, upload: UploadCandidate, application: Application | None) -> Attachment:
     digest = hashlib.sha256()
     for chunk in upload.file.chunks():
         digest.update(chunk)
@@ -194,7 +217,7 @@ def store_upload(
     # Stored before the row commits: a rolled-back save leaves a file with no row, which the
     # attachment clean-up removes; never a row without its file.
     storage_name = default_storage.save(f"attachments/{uuid.uuid4().hex}", upload.file)
-    attachment = Attachment.objects.create(
+    return Attachment(
         owner=owner,
         application=application,
         storage_name=storage_name,
@@ -203,12 +226,6 @@ def store_upload(
         size=upload.size,
         sha256=digest.hexdigest(),
     )
-    return {
-        "attachment": attachment.pk,
-        "name": attachment.original_name,
-        "content_type": attachment.content_type,
-        "size": attachment.size,
-    }
 
 
 def submit(user: Any, procedure: Procedure, token: str) -> Application:
@@ -219,22 +236,31 @@ def submit(user: Any, procedure: Procedure, token: str) -> Application:
     leads to an exit page (`application.not_eligible`), the unit has applied already
     (`application.duplicate`), or intake is closed or full.
     """
-    try:
-        with transaction.atomic():
-            return _submit_draft(user, procedure, token)
-    except IntegrityError:
-        draft = (
-            ApplicationDraft.objects.select_related("form_version")
-            .filter(applicant=user, procedure=procedure)
-            .first()
-        )
-        return application_after_conflict(
-            user,
-            procedure,
-            token,
-            draft.form_version if draft else None,
-            draft.answers if draft else {},
-        )
+    for _attempt in range(RECEIPT_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _submit_draft(user, procedure, token)
+        except IntegrityError:
+            draft = (
+                ApplicationDraft.objects.select_related("form_version")
+                .filter(applicant=user, procedure=procedure)
+                .first()
+            )
+            made = application_after_conflict(
+                user,
+                procedure,
+                token,
+                draft.form_version if draft else None,
+                draft.answers if draft else {},
+            )
+            if made is not None:
+                return made
+    raise stale_error()
+
+
+# Receipt numbers are drawn at random and the database refuses one that is taken (23⁸ of them:
+# a clash is rare, two in a row rarer still); the submission is then made again with a new one.
+RECEIPT_ATTEMPTS = 3
 
 
 def application_after_conflict(
@@ -243,10 +269,11 @@ def application_after_conflict(
     token: str,
     form_version: FormVersion | None,
     answers: Mapping[str, Any],
-) -> Application:
+) -> Application | None:
     """After a unique constraint stopped an insert: a concurrent request with the same token
     won the race (return what it made), or another application for the same unit did (refuse
-    this one as a duplicate)."""
+    this one as a duplicate). None when it was neither: the receipt number drawn was taken,
+    and the caller tries again."""
     made = Application.objects.filter(applicant=user, idempotency_key=token).first()
     if made is not None:
         return made
@@ -257,7 +284,11 @@ def application_after_conflict(
         if existing is not None:
             rule = document.dedupe
             raise dedupe.duplicate_error(existing, field=rule.question if rule else None) from None
-    raise DomainError(
+    return None
+
+
+def stale_error() -> DomainError:
+    return DomainError(
         "application.stale", _("この画面は古くなっています。もう一度内容を確認してください。")
     )
 
@@ -275,9 +306,7 @@ def _submit_draft(user: Any, procedure: Procedure, token: str) -> Application:
     if existing is not None:
         return existing
     if draft is None or not secrets.compare_digest(draft.submission_token, token):
-        raise DomainError(
-            "application.stale", _("この画面は古くなっています。もう一度内容を確認してください。")
-        )
+        raise stale_error()
     application, _created = file_application(
         user, procedure, draft.form_version, draft.answers, token
     )
@@ -337,7 +366,9 @@ def file_application(
     key = dedupe.dedupe_key(document, locked.pk, answers, user.pk)
     submitted_at = timezone.now()
     level = identity_level_of(user)
-    receipt_number = _unused_receipt_number()
+    # Not looked up first: the unique constraint refuses a number that is taken, and the
+    # caller tries again (RECEIPT_ATTEMPTS).
+    receipt_number = new_receipt_number()
     application = Application.objects.create(
         receipt_number=receipt_number,
         procedure=locked,
@@ -376,10 +407,3 @@ def file_application(
         detail={"procedure": locked.slug, "receipt_number": application.receipt_number},
     )
     return application, True
-
-
-def _unused_receipt_number() -> str:
-    while True:
-        number = new_receipt_number()
-        if not Application.objects.filter(receipt_number=number).exists():
-            return number

@@ -45,9 +45,14 @@ def notify_applicant(application: Application, event: str, *, message: str = "")
     user = application.applicant
     language = user.preferred_language or "ja"
     procedure = application.procedure
-    override = NotificationTemplate.objects.filter(
-        procedure=procedure, event=event, language=language
-    ).first()
+    override = (
+        NotificationTemplate.objects.filter(procedure=procedure, event=event, language=language)
+        .only("subject", "body")
+        .first()
+        # selectors.procedure_for_intake says when the procedure has none of its own.
+        if getattr(procedure, "has_own_mail_templates", True)
+        else None
+    )
     if override is not None:
         values = template_values(application, language, message)
         subject = sandbox.render(override.subject, values)

@@ -7,7 +7,7 @@ import pytest
 
 from jichitai.accounts import api_tokens
 from jichitai.governance.models import AuditEvent
-from jichitai.procedures.models import Application, Attachment
+from jichitai.procedures.models import Application, Attachment, NotificationTemplate
 from jichitai.procedures.services import intake
 
 pytestmark = pytest.mark.django_db
@@ -282,3 +282,42 @@ def test_bad_token_form_input_is_refused(client, resident) -> None:
     client.force_login(resident)
     response = client.post("/account/tokens/", {"name": "", "days": "7"})
     assert response.status_code == 400 and not resident.api_tokens.exists()
+
+
+def test_the_confirmation_mail_uses_the_procedures_own_wording(
+    client, procedure, resident, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    NotificationTemplate.objects.create(
+        procedure=procedure,
+        event="received",
+        language="ja",
+        subject="【児童手当】{{ receipt_number }}",
+        body="{{ name }} 様",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt = post(client, bearer(resident)).json()["receipt_number"]
+    [mail] = mailoutbox
+    assert mail.subject == f"【児童手当】{receipt}"
+
+
+def test_without_its_own_wording_the_default_mail_is_sent(
+    client, procedure, resident, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt = post(client, bearer(resident)).json()["receipt_number"]
+    [mail] = mailoutbox
+    assert receipt in mail.subject
+
+
+def test_a_receipt_number_already_taken_is_drawn_again(
+    client, procedure, resident, make_user, monkeypatch
+) -> None:
+    taken = post(client, bearer(make_user("resident"))).json()["receipt_number"]
+    draws = iter([taken, taken, "7KXM-3RFA"])
+    monkeypatch.setattr(intake, "new_receipt_number", lambda: next(draws))
+    response = post(client, bearer(resident), answers=ANSWERS | {"household_ref": "H-0002"})
+    assert response.status_code == 201, response.json()
+    assert response.json()["receipt_number"] == "7KXM-3RFA"
+    assert Application.objects.filter(receipt_number=taken).count() == 1
+    # The attempts that lost the number left no attachment rows behind.
+    assert Attachment.objects.filter(owner=resident).count() == 1

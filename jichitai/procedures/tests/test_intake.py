@@ -253,3 +253,16 @@ def test_receipt_numbers_are_readable() -> None:
     assert len(numbers) == 200
     assert all(not set(number) & set("0O1IL5S2Z8BDQ") for number in numbers)
     assert receipts.normalise(" 7kxm 3rfa ") == "7KXM-3RFA"
+
+
+def test_a_receipt_number_already_taken_is_drawn_again_on_the_web(
+    dog_procedure, resident, make_user, monkeypatch
+) -> None:
+    other = make_user("resident")
+    taken = intake.submit(other, dog_procedure, _fill(other, dog_procedure).submission_token)
+    draws = iter([taken.receipt_number, "7KXM-3RFA"])
+    monkeypatch.setattr(intake, "new_receipt_number", lambda: next(draws))
+    draft = _fill(resident, dog_procedure)
+    application = intake.submit(resident, dog_procedure, draft.submission_token)
+    assert application.receipt_number == "7KXM-3RFA"
+    assert Application.objects.count() == 2 and not ApplicationDraft.objects.exists()
