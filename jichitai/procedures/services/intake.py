@@ -209,7 +209,9 @@ def store_uploads(
     }
 
 
-def _stored_file(owner: Any, upload: UploadCandidate, application: Application | None) -> Attachment:
+def _stored_file(
+    owner: Any, upload: UploadCandidate, application: Application | None
+) -> Attachment:
     digest = hashlib.sha256()
     for chunk in upload.file.chunks():
         digest.update(chunk)
