@@ -12,6 +12,9 @@ ASSETS = {
     "htmx.org/dist/htmx.min.js": "htmx.min.js",
     # The map preview of open data with coordinates; its marker images sit beside its CSS.
     "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
+    # leaflet.js names its source map, and the manifest static storage refuses a script whose
+    # sourceMappingURL points nowhere (collectstatic fails).
+    "leaflet/dist/leaflet.js.map": "leaflet/leaflet.js.map",
     "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
     "leaflet/dist/images/marker-icon.png": "leaflet/images/marker-icon.png",
     "leaflet/dist/images/marker-icon-2x.png": "leaflet/images/marker-icon-2x.png",
