@@ -15,6 +15,12 @@ Target: ratio ≤ 3.
     make bench B=datastore                     # 1,000,000 rows
     .venv/bin/python bench/datastore.py --entries 20000
 
+Measured on the shared 2-core development machine (load average 5–7 from other work), 2026-11-29:
+ratio=1.13 (PostgreSQL: search p95 210 ms, SQL p95 185 ms; load 70 s), SQLite ratio 1.06
+(search p95 408 ms, SQL p95 386 ms; load 23 s); 4,722 rows match the first filter. The time
+is the database's (reading the matches through one column's index); our overhead is the
+visibility check and the JSON, a few milliseconds.
+
 Each database runs in its own process (Django is configured once per process). Without a
 reachable PostgreSQL server its figures are `nan` and the run says so.
 """

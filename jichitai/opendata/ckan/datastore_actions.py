@@ -70,7 +70,9 @@ def _filters(data: dict[str, Any]) -> dict[str, Any] | None:
 def _q(data: dict[str, Any]) -> str | dict[str, str] | None:
     value = _json_param(data, "q")
     if value is None or value == "":
-        return None
+        # CKAN's `full_text`: text found anywhere in a row, as a plain `q` is.
+        full_text = params.text(data, "full_text").strip()
+        return full_text or None
     if isinstance(value, dict):
         if not all(isinstance(text, str) for text in value.values()):
             raise ValidationError({"q": ["Not a string or a dict of strings"]})
@@ -146,7 +148,8 @@ def datastore_search(context: ActionContext, data: dict[str, Any]) -> dict[str, 
     """Search a resource's table in the datastore.
 
     resource_id (or id); filters: a JSON object of field → value or list of values; q: text
-    found anywhere in a row, or a JSON object of field → text; fields: a list or a
+    found anywhere in a row, or a JSON object of field → text (full_text: the same as a
+    plain q); fields: a list or a
     comma-separated string; sort: "field desc, other asc"; limit (default 100, at most
     32000); offset; include_total (default true); distinct; records_format: objects, lists,
     csv or tsv. Japanese text in q matches substrings.

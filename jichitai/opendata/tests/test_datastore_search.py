@@ -170,6 +170,7 @@ class TestParameters:
         assert names(ok(search(client, resource_id=rid, q="１０００"))) == ["大田区民ホール"]
         assert names(ok(search(client, resource_id=rid, q="大田 ホール"))) == ["大田区民ホール"]
         assert ok(search(client, resource_id=rid, q="100%"))["total"] == 0
+        assert names(ok(search(client, resource_id=rid, full_text="ホール"))) == ["大田区民ホール"]
 
     def test_q_per_field(self, client, facilities):
         rid = str(facilities.pk)
