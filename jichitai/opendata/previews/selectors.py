@@ -6,7 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jichitai.opendata.datastore.columns import DatastoreField
-from jichitai.opendata.datastore.selectors import NotLoaded, search_rows, table_fields
+from jichitai.opendata.datastore.selectors import (
+    NotLoaded,
+    datastore_table,
+    search_rows,
+    table_fields,
+)
 from jichitai.opendata.models import Resource
 from jichitai.opendata.previews.chart import Chart, Kind, as_number, layout
 from jichitai.opendata.previews.columns import place_columns
@@ -26,6 +31,12 @@ def fields_of(resource: Resource) -> list[DatastoreField]:
         return []
 
 
+def _row_count(resource: Resource) -> int:
+    # Counted when the table was loaded: no COUNT(*) over a million rows on each page view.
+    table = datastore_table(resource)
+    return table.row_count if table is not None else 0
+
+
 @dataclass(frozen=True)
 class MapPreview:
     places: list[Place]
@@ -43,11 +54,11 @@ def map_preview(resource: Resource, fields: list[DatastoreField]) -> MapPreview 
     columns = place_columns(fields)
     if columns is None:
         return None
-    found = search_rows(resource, fields=columns.ids, limit=MAP_ROWS)
+    found = search_rows(resource, fields=columns.ids, limit=MAP_ROWS, include_total=False)
     places = places_from(found.records, columns)
     if not places:
         return None
-    return MapPreview(places, len(found.rows), found.total or 0, columns.address is not None)
+    return MapPreview(places, len(found.rows), _row_count(resource), columns.address is not None)
 
 
 @dataclass(frozen=True)
@@ -69,7 +80,7 @@ def chart_preview(
     """The value column of the first CHART_ROWS rows, labelled by the label column (or by
     row number); None when none of those rows has a number in it."""
     ids = [label.id, value.id] if label else [value.id]
-    found = search_rows(resource, fields=ids, limit=CHART_ROWS)
+    found = search_rows(resource, fields=ids, limit=CHART_ROWS, include_total=False)
     rows = [
         (_label(record, label, number), as_number(record[value.id]))
         for number, record in enumerate(found.records, 1)
@@ -77,7 +88,7 @@ def chart_preview(
     chart = layout(kind, rows)
     if chart is None:
         return None
-    return ChartPreview(chart, value, label, len(found.rows), found.total or 0)
+    return ChartPreview(chart, value, label, len(found.rows), _row_count(resource))
 
 
 def _label(record: dict[str, object], label: DatastoreField | None, number: int) -> str:

@@ -37,6 +37,15 @@ def test_demo_catalogue(client) -> None:
         "/api/3/action/datastore_search", {"resource_id": str(shelters.pk), "limit": 2}
     ).json()["result"]
     assert len(rows["records"]) == 2 and rows["total"] > 2
+    # The previews have something to show: places on a map, numbers in a chart.
+    previews = {
+        "evacuation-sites": (True, True),
+        "aed": (True, False),
+        "population-trend": (False, True),
+    }
+    for name, (has_map, has_chart) in previews.items():
+        page = client.get(f"/data/{name}/").content.decode()
+        assert ("data-map-preview" in page, '<svg class="chart' in page) == (has_map, has_chart)
 
 
 @pytest.mark.django_db

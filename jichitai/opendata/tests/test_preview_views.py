@@ -139,3 +139,16 @@ def test_many_rows_are_capped_and_said_so(
     page = client.get("/data/toilets/").content.decode()
     assert "全 60 行のうち先頭の 50 行を表示しています。" in page
     assert "位置のわかる 60 地点を表示しています。" in page
+
+
+def test_previews_read_their_rows_once_and_count_nothing(
+    client: Any, shelters: Resource, django_assert_num_queries: Any
+) -> None:
+    # The data set, its tags, groups and resources (with their tables), the municipality;
+    # then one read each for the chart, the table preview and the map; the row count comes
+    # from the table's metadata, never a COUNT over its rows.
+    with django_assert_num_queries(8) as captured:
+        client.get("/data/toilets/")
+    statements = [query["sql"].upper() for query in captured.captured_queries]
+    assert len([sql for sql in statements if str(shelters.pk).upper() in sql]) == 3
+    assert not [sql for sql in statements if "COUNT(" in sql]
