@@ -171,6 +171,7 @@ def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
         {
             "dataset": dataset,
             "resources": resources,
+            "chart_error": invalid,
             "has_map": any(item.map for item in resources) and settings.JICHITAI_MAP_TILE_URL,
             "map_tiles": {
                 "url": settings.JICHITAI_MAP_TILE_URL,

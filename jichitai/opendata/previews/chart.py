@@ -141,13 +141,15 @@ def layout(kind: Kind, rows: list[tuple[str, float | None]]) -> Chart | None:
         return None
     ticks = nice_ticks(min(values), max(values))
     tick_texts = [format_number(tick) for tick in ticks]
-    left = 40 + CHAR_WIDTH * max(len(text) for text in tick_texts)
     slot = min(MAX_SLOT, max(MIN_SLOT, PLOT_WIDTH / len(rows)))
-    right = left + slot * len(rows)
     shorts = [_short(label) for label, _ in rows]
     # Japanese labels are about 12 units a character: turn them when they would overlap.
     longest = max(len(label) for label in shorts)
     rotate = longest * 12 > slot * 0.9
+    left = 40 + CHAR_WIDTH * max(len(text) for text in tick_texts)
+    if rotate:  # the first label, turned, reaches left of its slot by about 0.7 of its length
+        left = max(left, 12 * longest * 0.72 - slot / 2 + 4)
+    right = left + slot * len(rows)
     top = MARGIN_TOP
     bottom = top + PLOT_HEIGHT
     # Room under the plot for the labels (turned 45°, they drop by about 0.7 of their

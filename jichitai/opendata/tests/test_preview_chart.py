@@ -67,6 +67,8 @@ def test_line_breaks_at_empty_cells_and_long_labels_turn() -> None:
     assert chart is not None
     assert len(chart.lines) == 2 and chart.lines[0].count(",") == 2
     assert chart.rotate_labels
+    # The first turned label (10 characters, about 12 units each) stays inside the drawing.
+    assert chart.marks[0].x - 10 * 12 * 0.7 >= 0
     assert chart.marks[0].short_label == "第1地区（長い名前…"
     assert chart.first_label == rows[0][0] and chart.last_label == rows[-1][0]
 

@@ -104,7 +104,7 @@ def test_bad_chart_choice_is_a_clear_400_with_the_default_chart(
     response = client.get("/data/toilets/", query)
     page = response.content.decode()
     assert response.status_code == 400
-    assert "field--error" in page
+    assert "field--error" in page and "<title>エラー：公衆トイレ一覧" in page
     assert "名称 ごとの 想定収容人数</title>" in page  # still the default chart
 
 
