@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from jichitai.opendata.checking import ISSUES_KEPT, FileCheck, Unreadable
+from jichitai.opendata.checking import FileCheck, Unreadable
 from jichitai.opendata.standards.fields import LATITUDE_RANGE, LONGITUDE_RANGE
 from jichitai.opendata.tabular.report import Issue, Report
 
@@ -110,7 +110,7 @@ def check_json(raw: bytes, file_format: str) -> FileCheck:
     features = document.get("features") if isinstance(document, dict) else None
     count = len(features) if isinstance(features, list) else 0
     labels = _property_names(features if isinstance(features, list) else [])
-    report = Report(labels, count, issues[:ISSUES_KEPT], len(issues))
+    report = Report(labels, count, issues, len(issues))
     return FileCheck(file_format, report)
 
 

@@ -218,6 +218,10 @@ class ResourceFile(models.Model):
     issues = models.JSONField(default=list)  # the first errors, as issue dicts
     warnings = models.JSONField(default=list)
     personal_data = models.JSONField(default=list)  # findings that block publication
+    # Every error and warning, however many, as a CSV file in storage (the database keeps
+    # the first ones for the page), and the first rows holding them, for the table view.
+    report_storage_name = models.CharField(max_length=100, blank=True)
+    report_rows = models.JSONField(default=list)  # [{"row": 3, "cells": ["…", …]}, …]
     personal_data_cleared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -6,7 +6,8 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -18,6 +19,7 @@ from jichitai.opendata import policies, selectors
 from jichitai.opendata.forms import ClearanceForm, UploadForm
 from jichitai.opendata.models import CheckStatus, Dataset
 from jichitai.opendata.services import uploads
+from jichitai.opendata.report_table import report_view
 from jichitai.opendata.services.editing import publication_problems
 
 RUNNING = {CheckStatus.QUEUED, CheckStatus.CHECKING}
@@ -57,7 +59,7 @@ def _page(
             clearance = ClearanceForm(auto_id=f"clear-{stored.pk}-%s")
             if failed_clearance and failed_clearance[0] == stored.pk:
                 clearance = failed_clearance[1]
-            files.append((stored, clearance))
+            files.append((stored, clearance, report_view(stored, REPORT_ROWS_SHOWN)))
         upload_form = UploadForm(auto_id=f"upload-{resource.pk}-%s")
         if failed_upload and failed_upload[0] == resource.pk:
             upload_form = failed_upload[1]
@@ -140,10 +142,18 @@ def clear(request: HttpRequest, name: str, file_id: int) -> HttpResponse:
 @require_safe
 @staff_required
 def report_csv(request: HttpRequest, name: str, file_id: int) -> HttpResponse:
-    """The whole kept report as a spreadsheet (formulas in cells defused)."""
+    """The full report as a spreadsheet (formulas in cells defused): streamed from the file
+    the check wrote, with every issue; files checked before such files existed get the
+    issues the database kept."""
     stored = selectors.editable_file(request.user, name, file_id)
     if stored is None:
         raise Http404
+    filename = f"report-{stored.pk}.csv"
+    if stored.report_storage_name:
+        handle = default_storage.open(stored.report_storage_name, "rb")
+        return FileResponse(
+            handle, as_attachment=True, filename=filename, content_type="text/csv; charset=utf-8"
+        )
     header = [_("種類"), _("行"), _("列"), _("値"), _("内容")]
     rows = [
         [
@@ -157,5 +167,5 @@ def report_csv(request: HttpRequest, name: str, file_id: int) -> HttpResponse:
     ]
     content, _replaced = spreadsheet_csv.write(header, rows, "utf-8")
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="report-{stored.pk}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from jichitai.core import spreadsheet_csv
 from jichitai.core.errors import DomainError
 from jichitai.governance.services import record_event
-from jichitai.opendata import policies
+from jichitai.opendata import full_report, policies
 from jichitai.opendata.checking import ISSUES_KEPT, FileCheck, Unreadable, check_bytes
 from jichitai.opendata.licences import licence_by_id
 from jichitai.opendata.models import CheckStatus, Dataset, Resource, ResourceFile, State
@@ -135,8 +135,13 @@ def _record(stored: ResourceFile, check: FileCheck) -> ResourceFile:
     stored.row_count = report.row_count if check.format != "PDF" else None
     stored.page_count = check.page_count
     stored.error_count = report.error_count
-    stored.issues = [_issue_dict(issue) for issue in report.issues]
+    stored.issues = [_issue_dict(issue) for issue in report.issues[:ISSUES_KEPT]]
     stored.warnings = [_issue_dict(issue) for issue in check.warnings[:ISSUES_KEPT]]
+    if report.issues or check.warnings:
+        stored.report_storage_name = full_report.write_report(report.issues, check.warnings)
+    if check.frame is not None:
+        kept = [*report.issues[:ISSUES_KEPT], *check.warnings[:ISSUES_KEPT]]
+        stored.report_rows = full_report.rows_with_issues(check.frame, kept)
     stored.warning_count = check.warning_count
     stored.personal_data = [{**asdict(f), "message": f.message} for f in check.findings]
     if report.error_count:

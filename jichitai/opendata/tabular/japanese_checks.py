@@ -2,6 +2,8 @@
 
 - 全国地方公共団体コード that lost a leading zero (92011 → 092011) or its check digit
   (13111 → 131113) are repaired, with a warning per repaired cell;
+- six-digit codes whose check digit is wrong are errors (the expected digit is given): the
+  Table Schema's pattern only asks for six digits;
 - latitude and longitude that look swapped get a warning next to their range errors;
 - a date column holding Excel serial numbers (44698) is explained as such;
 - cells that a spreadsheet would run as a formula (=HYPERLINK(…)) get a warning: the
@@ -66,6 +68,32 @@ def repair_municipality_codes(frame: pl.DataFrame, labels: list[str]) -> list[Re
             repairs.append(Repair(index, number, column[index], mapping[column[index]]))
         frame.replace_column(number, column.replace(mapping))
     return repairs
+
+
+def code_check_digit_errors(
+    frame: pl.DataFrame, labels: list[str], first_row: int = 2
+) -> list[Issue]:
+    """A `municipality-code` error per six-digit code whose last digit is not its check digit
+    (after repairs, so a repaired code is never reported twice)."""
+    issues = []
+    for number, label in enumerate(labels):
+        if label not in CODE_LABELS:
+            continue
+        column = frame[f"c{number}"]
+        six = column.filter(column.str.contains(r"^[0-9]{6}$").fill_null(False)).unique()
+        wrong = {
+            code: code[:5] + municipality_code.check_digit(code[:5])
+            for code in six
+            if not municipality_code.is_valid(code)
+        }
+        if not wrong:
+            continue
+        for index in column.is_in(list(wrong)).fill_null(False).arg_true().to_list():
+            cell = column[index]
+            issues.append(
+                Issue("municipality-code", index + first_row, label, number + 1, cell, wrong[cell])
+            )
+    return issues
 
 
 def repair_issues(repairs: list[Repair], labels: list[str], first_row: int = 2) -> list[Issue]:

@@ -66,6 +66,11 @@ class Issue:
             return _("空の行です。")
         if self.type == "missing-cell":
             return _("列が足りません（「%(field)s」の値がありません）。") % {"field": where}
+        if self.type == "municipality-code":
+            return _(
+                "「%(field)s」の「%(cell)s」は全国地方公共団体コードの検査数字（6桁目）が"
+                "正しくありません（先頭5桁からは「%(digit)s」、コードは「%(fixed)s」のはずです）。"
+            ) % {"field": where, "cell": self.cell, "digit": self.note[-1:], "fixed": self.note}
         if self.type == "extra-cell":
             return _("%(number)s列目は見出しにない余分な値です。") % {"number": self.field_number}
         return self._warning_message(where) or self._file_message() or self.type
@@ -150,6 +155,7 @@ class Issue:
 PHASES = {
     "type-error": 0,
     "constraint-error": 0,
+    "municipality-code": 0,
     "missing-cell": 1,
     "extra-cell": 2,
     "unique-error": 3,

@@ -209,7 +209,11 @@ def _rows(mask: pl.Series) -> list[int]:
 
 
 def validate_rows(
-    labels: list[str], rows: list[list[str]], schema: TableSchema, *, limit_errors: int = 1000
+    labels: list[str],
+    rows: list[list[str]],
+    schema: TableSchema,
+    *,
+    limit_errors: int | None = 1000,
 ) -> Report:
     """Check rows (without the header) against the schema, whose fields they follow in order.
 
@@ -219,7 +223,7 @@ def validate_rows(
 
 
 def validate_table(
-    labels: list[str], table: Table, schema: TableSchema, limit_errors: int = 1000
+    labels: list[str], table: Table, schema: TableSchema, limit_errors: int | None = 1000
 ) -> Report:
     """Check a table whose columns follow the schema's fields in order."""
     width = len(schema.fields)
@@ -302,7 +306,7 @@ def _primary_key_issues(
     return [Issue("primary-key", index + first_row) for index in _rows(all_null | duplicate)]
 
 
-def validate_csv(text: str, schema: TableSchema, *, limit_errors: int = 1000) -> Report:
+def validate_csv(text: str, schema: TableSchema, *, limit_errors: int | None = 1000) -> Report:
     """Check CSV text whose first line is the header and whose columns follow the schema."""
     if '"' in text:
         labels, rows = read_rows(text)

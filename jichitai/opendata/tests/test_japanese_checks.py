@@ -6,6 +6,7 @@ import polars as pl
 import pytest
 
 from jichitai.opendata.tabular.japanese_checks import (
+    code_check_digit_errors,
     excel_serial_dates,
     formula_cells,
     repair_municipality_codes,
@@ -178,3 +179,18 @@ def test_findings_keep_sample_rows_and_a_count() -> None:
     )
     assert finding.reason == "mobile_in_text"
     assert finding.rows == (2, 3, 4, 5, 6) and finding.count == 8 and finding.example_row == 2
+
+
+def test_six_digit_codes_with_a_wrong_check_digit_are_errors() -> None:
+    table = frame(["131113", "131114", "13111", "", None, "130001", "131114"], ["x"] * 7)
+    issues = code_check_digit_errors(table, ["全国地方公共団体コード", "名称"])
+    assert [(i.type, i.row_number, i.field_number, i.cell, i.note) for i in issues] == [
+        ("municipality-code", 3, 1, "131114", "131113"),
+        ("municipality-code", 8, 1, "131114", "131113"),
+    ]
+    assert issues[0].message == (
+        "「全国地方公共団体コード」の「131114」は全国地方公共団体コードの検査数字（6桁目）が"
+        "正しくありません（先頭5桁からは「3」、コードは「131113」のはずです）。"
+    )
+    # Only code columns are read.
+    assert code_check_digit_errors(table, ["名称", "備考"]) == []

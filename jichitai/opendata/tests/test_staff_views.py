@@ -60,10 +60,55 @@ def test_errors_are_shown_and_downloadable_and_block_publication(
     assert "エラー：「緯度」の値「=HYPERLINK(1)」は数値として読めません。" in page
     assert "このファイルを公開する" not in page
     report = client.get(f"/staff/data/toilets/files/{stored.pk}/report.csv")
-    text = report.content.decode("utf-8-sig")
+    text = b"".join(report.streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text  # defused for spreadsheets
     response = client.post(f"/staff/data/toilets/files/{stored.pk}/publish/", follow=True)
     assert "公開できません" in response.content.decode()
+
+
+def test_the_report_shows_bad_cells_in_a_table_and_downloads_in_full(
+    client, make_staff, signed_in, resource
+) -> None:
+    import csv
+    import io
+
+    from jichitai.opendata.standards import standard_by_id
+    from jichitai.opendata.standards.samples import sample_rows
+
+    layout = standard_by_id("aed-locations").legacy  # type: ignore[union-attr]
+    rows = [layout.labels, *sample_rows(layout, 1_100)]
+    latitude = layout.labels.index("緯度")
+    for row in rows[1:]:
+        row[latitude] = "北緯35度"
+    rows[5][0] = "131114"  # row 6: a wrong check digit as well
+    content = "\r\n".join(",".join(row) for row in rows).encode("cp932")
+    signed_in(client, make_staff("clerk"))
+    upload(client, resource, content)
+    stored = ResourceFile.objects.get()
+    page = client.get("/staff/data/toilets/").content.decode()
+    assert "エラー 1101 件、警告 0 件のうち、それぞれ先頭 50 件までを表示しています。" in page
+    assert "確認結果をすべてダウンロード（CSV、1101 件）" in page
+    # The table view: the first rows with problems, each bad cell marked with a symbol and
+    # a numbered link to its message in the list.
+    grid = page[page.index('class="report-grid"') : page.index("</table>")]
+    assert grid.count("<tr>") == 1 + 20
+    assert grid.count("report-grid__cell--error") == 21
+    anchor = f"issue-{stored.pk}-error-1"
+    assert (
+        f'<a class="report-grid__mark" href="#{anchor}" aria-describedby="{anchor}-message">'
+        "エラー 1</a>"
+    ) in grid
+    assert f'<tr class="issue issue--error" id="{anchor}">' in page
+    assert f'id="{anchor}-message">エラー：「緯度」の値「北緯35度」は数値として読めません。' in page
+    assert '<span class="report-grid__flag" aria-hidden="true">⚠</span> 131114' in grid
+    # The download has every issue, not only the ones kept for the page.
+    response = client.get(f"/staff/data/toilets/files/{stored.pk}/report.csv")
+    assert response["Content-Disposition"] == f'attachment; filename="report-{stored.pk}.csv"'
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text)))
+    assert len(lines) == 1 + 1_101
+    assert lines[0] == ["区分", "種類", "行", "列番号", "列", "値", "内容"]
+    assert lines[5][:4] == ["エラー", "municipality-code", "6", "1"]  # row 6, before its 緯度
 
 
 def test_hostile_upload_is_refused_next_to_the_field(client, make_staff, signed_in, resource):

@@ -105,6 +105,33 @@ def test_codes_missing_their_check_digit_are_repaired_with_a_warning(clerk, reso
     assert published.splitlines()[1].startswith("131113,")
 
 
+def test_a_six_digit_code_with_a_wrong_check_digit_is_an_error(clerk, resource):
+    def spoil(table: list[list[str]]) -> None:
+        table[2][0] = "131114"
+
+    stored = upload(clerk, resource, aed_csv(change=spoil).encode("utf-8"))
+    assert stored.status == CheckStatus.FAILED and stored.error_count == 1
+    [issue] = stored.issues
+    assert (issue["type"], issue["row_number"], issue["cell"]) == ("municipality-code", 3, "131114")
+    assert "「131113」" in issue["message"]
+
+
+def test_the_full_report_keeps_every_issue(clerk, resource):
+    """More issues than the database keeps: the stored CSV has every one of them."""
+    count = 1_200
+
+    def spoil(table: list[list[str]]) -> None:
+        for row in table[1:]:
+            row[AED.labels.index("緯度")] = "北緯35度"
+
+    stored = upload(clerk, resource, aed_csv(rows=count, change=spoil).encode("utf-8"))
+    assert stored.error_count == count and len(stored.issues) == 1000
+    lines = stored_bytes(stored.report_storage_name).decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + count
+    assert lines[-1].startswith(f"エラー,type-error,{count + 1},")
+    assert [row["row"] for row in stored.report_rows] == list(range(2, 22))
+
+
 def test_a_title_line_above_the_header_is_skipped(clerk, resource):
     content = "大田区 AED設置箇所一覧（サンプル）\r\n\r\n" + aed_csv()
     stored = upload(clerk, resource, content.encode("utf-8"))
