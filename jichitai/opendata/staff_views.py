@@ -18,8 +18,8 @@ from jichitai.core.errors import DomainError
 from jichitai.opendata import policies, selectors
 from jichitai.opendata.forms import ClearanceForm, UploadForm
 from jichitai.opendata.models import CheckStatus, Dataset
-from jichitai.opendata.services import uploads
 from jichitai.opendata.report_table import report_view
+from jichitai.opendata.services import uploads
 from jichitai.opendata.services.editing import publication_problems
 
 RUNNING = {CheckStatus.QUEUED, CheckStatus.CHECKING}
