@@ -8,6 +8,7 @@ import uuid
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -141,7 +142,7 @@ def clear(request: HttpRequest, name: str, file_id: int) -> HttpResponse:
 
 @require_safe
 @staff_required
-def report_csv(request: HttpRequest, name: str, file_id: int) -> HttpResponse:
+def report_csv(request: HttpRequest, name: str, file_id: int) -> HttpResponseBase:
     """The full report as a spreadsheet (formulas in cells defused): streamed from the file
     the check wrote, with every issue; files checked before such files existed get the
     issues the database kept."""
