@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from jichitai.opendata import (
     data_request_staff_views,
@@ -8,6 +8,7 @@ from jichitai.opendata import (
     views,
 )
 from jichitai.opendata.ckan import views as ckan
+from jichitai.opendata.dcat import views as dcat
 
 app_name = "opendata"
 
@@ -22,6 +23,21 @@ urlpatterns = [
         "data/<slug:name>/resource/<uuid:resource_id>/",
         views.resource_detail,
         name="resource",
+    ),
+    # DCAT (ckanext-dcat's addresses): the paged catalogue, a data set by name or id, and the
+    # URIs the documents name things by, which redirect to their pages.
+    re_path(r"^catalog\.(?P<extension>jsonld|ttl)$", dcat.catalog, name="dcat_catalog"),
+    path("catalog", dcat.catalog_uri, name="dcat_catalog_uri"),
+    re_path(
+        r"^dataset/(?P<reference>[A-Za-z0-9_-]{2,100})\.(?P<extension>jsonld|ttl)$",
+        dcat.dataset,
+        name="dcat_dataset",
+    ),
+    path("dataset/<uuid:dataset_id>", dcat.dataset_uri, name="dcat_dataset_uri"),
+    path(
+        "dataset/<uuid:dataset_id>/resource/<uuid:resource_id>",
+        dcat.distribution_uri,
+        name="dcat_distribution_uri",
     ),
     path("api/", ckan.api_version, name="api_version"),
     path("api/3/", ckan.api_version, {"version": 3}, name="api_version_3"),
