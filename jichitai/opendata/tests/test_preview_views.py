@@ -96,6 +96,9 @@ def test_chart_choice_by_plain_get(client: Any, shelters: Resource) -> None:
         {"chart1-label": "想定収容人数"},
         {"chart1-value": "存在しない列", "chart1-label": "所在地", "chart1-kind": "bar"},
         {"chart1-value": "想定収容人数", "chart1-label": "名称", "chart1-kind": "pie"},
+        {"chart1-value": "想" * 10_000},
+        {"chart1-value": "緯度"},  # a coordinate is not a value to chart
+        {"chart1-label": "'; DROP TABLE opendata_resource; --"},
     ],
 )
 def test_bad_chart_choice_is_a_clear_400_with_the_default_chart(
@@ -152,3 +155,9 @@ def test_previews_read_their_rows_once_and_count_nothing(
     statements = [query["sql"].upper() for query in captured.captured_queries]
     assert len([sql for sql in statements if str(shelters.pk).upper() in sql]) == 3
     assert not [sql for sql in statements if "COUNT(" in sql]
+
+
+def test_resources_not_in_the_datastore_have_no_previews(client: Any, catalogue: Any) -> None:
+    page = client.get("/data/population/").content.decode()  # links to files elsewhere
+    assert "人口CSV" in page
+    assert "地図で見る" not in page and "グラフで見る" not in page
