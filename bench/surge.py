@@ -13,6 +13,18 @@ Reference (in the same run, same server, same database, same clients): a minimal
 that parses the same JSON payload and inserts it into a table in one transaction.
 `ratio` = submissions per second ÷ reference inserts per second.
 
+Two load models. The last line is the closed loop: 64 clients, each sending its next request
+as soon as it has an answer, which measures the most the server can take; its latencies are
+then mostly queueing (64 clients ÷ throughput), so a p99 of 250 ms there would need 256
+submissions per second whatever the server does with each one. The line before it is an open
+loop, which asks the question a surge asks: requests arrive on a fixed schedule at half the
+reference's throughput (the ratio the target names) for ten seconds, from up to 64
+connections, whatever the server does; each latency counts from the request's scheduled time,
+so a server that falls behind is charged for the queue it builds (no coordinated omission).
+`achieved_rps` below `offered_rps` means the server could not keep up with that rate. The
+reference line also gives the clients' own CPU (`client_cores`): they share the machine with
+the server and must not take a core it needs.
+
     make bench B=surge                       # 2,000 submissions
     .venv/bin/python bench/surge.py --entries 50
     BENCH_DATABASE_URL=postgres://… make bench B=surge   # an existing scratch database
@@ -125,14 +137,64 @@ def run_load(port: int, path: str, tokens: list[str], entries: int) -> tuple[Res
     return results, time.perf_counter() - started
 
 
-def check_exactly_once(results: Results) -> tuple[int, int]:
+def run_open_loop(
+    port: int, path: str, tokens: list[str], entries: int, rate: float
+) -> tuple[Results, float]:
+    """Send `entries` submissions arriving at `rate` per second on a fixed schedule, from up
+    to CLIENTS connections; latencies count from each request's scheduled time. Returns the
+    results and the seconds from the first scheduled request to the last answer."""
+    jobs: queue.Queue[tuple[float, int, str, bytes] | None] = queue.Queue()
+    run_id = uuid.uuid4().hex[:8]
+    start = time.perf_counter() + 0.5  # time to build the payloads and start the clients
+    for number in range(entries):
+        answers = answers_for(next(_households))
+        body = json.dumps({"answers": answers}, ensure_ascii=False).encode()
+        jobs.put((start + number / rate, number % len(tokens), f"open-{run_id}-{number:06d}", body))
+    clients = min(CLIENTS, max(entries, 1))
+    for _ in range(clients):
+        jobs.put(None)
+    results = Results()
+    finished: list[float] = []
+
+    def client_loop() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while (job := jobs.get()) is not None:
+            scheduled, client, key, body = job
+            time.sleep(max(0.0, scheduled - time.perf_counter()))
+            headers = {
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {tokens[client]}",
+                "Idempotency-Key": key,
+            }
+            try:
+                connection.request("POST", path, body=body, headers=headers)
+                response = connection.getresponse()
+                status, payload = response.status, response.read()
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                status, payload = 0, b""
+            results.record(key, status, payload, time.perf_counter() - scheduled)
+        finished.append(time.perf_counter())
+        connection.close()
+
+    threads = [threading.Thread(target=client_loop) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, max(finished) - start
+
+
+def check_exactly_once(*phases: Results) -> tuple[int, int]:
     """(lost, duplicated) after the run, read from the database."""
     from django.db.models import Count
 
     from jichitai.procedures.models import Application
 
     lost = duplicated = 0
-    for key, receipts in results.receipts_by_key.items():
+    accepted = [item for results in phases for item in results.receipts_by_key.items()]
+    for key, receipts in accepted:
         duplicated += len(receipts) - 1  # the same key answered with different receipts
         stored = set(
             Application.objects.filter(idempotency_key=f"api:{key}").values_list(
@@ -192,11 +254,22 @@ def main() -> None:
         )
         warmup = max(4, args.entries // 20)
         run_load(port, "/bench/reference/", tokens, warmup)
+        # The clients' own CPU (this process) in each phase, in cores: they share the machine
+        # with the server, so a client that ate a core would hold the server back.
+        cpu = time.process_time()
         reference, reference_s = run_load(port, "/bench/reference/", tokens, args.entries)
+        reference_client_cores = (time.process_time() - cpu) / reference_s
         submit = f"/api/v1/procedures/{SLUG}/applications"
         run_load(port, submit, tokens, warmup)
+        cpu = time.process_time()
         surge, surge_s = run_load(port, submit, tokens, args.entries)
-        lost, duplicated = check_exactly_once(surge)
+        surge_client_cores = (time.process_time() - cpu) / surge_s
+        offered_rps = len(reference.latencies_ms) / reference_s / 2
+        # Ten seconds of arrivals: long enough for a queue to show, short enough that a server
+        # that cannot keep up does not make the run last minutes.
+        arrivals = min(args.entries, max(1, int(offered_rps * 10)))
+        open_loop, open_loop_s = run_open_loop(port, submit, tokens, arrivals, offered_rps)
+        lost, duplicated = check_exactly_once(surge, open_loop)
     finally:
         if server is not None:
             live_server.stop_server(server)
@@ -207,9 +280,18 @@ def main() -> None:
     reference_rps = len(reference.latencies_ms) / reference_s
     surge_rps = len(surge.latencies_ms) / surge_s
     failures = sum(surge.failures.values()) + sum(reference.failures.values())
+    open_loop_failures = sum(open_loop.failures.values())
+    print(
+        f"open loop: offered_rps={offered_rps:.0f} (half the reference)"
+        f" achieved_rps={len(open_loop.latencies_ms) / open_loop_s:.0f}"
+        f" p50_ms={percentile(open_loop.latencies_ms, 0.5):.0f}"
+        f" p99_ms={percentile(open_loop.latencies_ms, 0.99):.0f}"
+        f" failed={open_loop_failures}{_by_status(open_loop.failures)}"
+    )
     print(
         f"reference: rps={reference_rps:.0f} p50_ms={percentile(reference.latencies_ms, 0.5):.0f}"
         f" p99_ms={percentile(reference.latencies_ms, 0.99):.0f}"
+        f" client_cores={reference_client_cores:.2f} (surge: {surge_client_cores:.2f})"
     )
     print(
         f"bench surge: ratio={surge_rps / reference_rps:.2f} rps={surge_rps:.0f}"
