@@ -28,6 +28,7 @@ from jichitai.opendata.tabular.validator import table_from_rows, validate_table
 from jichitai.opendata.tabular.xlsx import Formula, WorkbookRefused, read_first_sheet
 
 ISSUES_KEPT = 1000  # in the database, for the page; the full list goes to a CSV file
+READ_CHUNK_ROWS = 50_000
 NUMERIC_TYPES = frozenset({"integer", "number", "year"})
 TABLE_FORMATS = frozenset({"CSV", "XLSX"})
 
@@ -75,7 +76,7 @@ def check_bytes(
 ) -> FileCheck:
     """Check a file of the given format (as sniffed); raises Unreadable."""
     if file_format == "CSV":
-        rows, decoded = _csv_rows(raw)
+        rows, decoded = _csv_rows(raw, progress)
         progress(20)
         check = check_table(rows, "CSV", standard=standard, progress=progress)
         check.encoding, check.bom = decoded
@@ -101,7 +102,9 @@ def check_bytes(
     return FileCheck(file_format, Report([], 0))
 
 
-def _csv_rows(raw: bytes) -> tuple[list[list[str]], tuple[str, bool]]:
+def _csv_rows(
+    raw: bytes, progress: Progress = _nothing
+) -> tuple[list[list[str]], tuple[str, bool]]:
     try:
         decoded = decode_table(raw)
     except EncodingError as error:
@@ -113,8 +116,14 @@ def _csv_rows(raw: bytes) -> tuple[list[list[str]], tuple[str, bool]]:
                 "CSV 形式か確かめてください。"
             )
         )
+    text = io.StringIO(decoded.text, newline="")
+    rows: list[list[str]] = []
     try:
-        rows = list(csv.reader(io.StringIO(decoded.text, newline="")))
+        # 5–20 % while reading, by the characters read so far, a chunk of rows at a time.
+        for row in csv.reader(text):
+            rows.append(row)
+            if len(rows) % READ_CHUNK_ROWS == 0:
+                progress(5 + 15 * text.tell() // max(len(decoded.text), 1))
     except csv.Error as error:
         raise Unreadable(_("CSV として読めません（%(reason)s）。") % {"reason": error}) from None
     return rows, (decoded.encoding, decoded.bom)
@@ -184,7 +193,14 @@ def check_table(
     schema = schema_for(labels, match)
     table = table_from_rows(rows[header + 1 :], len(schema.fields))
     repairs = japanese_checks.repair_municipality_codes(table.frame, labels)
-    report = validate_table(labels, table, schema, limit_errors=None)
+    report = validate_table(
+        labels,
+        table,
+        schema,
+        limit_errors=None,
+        # 40–80 % while validating, by the rows checked so far.
+        progress=lambda done, total: progress(40 + 40 * done // max(total, 1)),
+    )
     code_errors = japanese_checks.code_check_digit_errors(table.frame, labels)
     if code_errors:
         report.issues = sorted(
@@ -192,7 +208,6 @@ def check_table(
             key=lambda i: (i.row_number or 0, PHASES.get(i.type, 9), i.field_number or 0),
         )
         report.error_count += len(code_errors)
-    progress(70)
     date_columns = [n for n, f in enumerate(schema.fields) if f.type == "date"]
     warnings: list[Issue] = [
         *japanese_checks.repair_issues(repairs, labels),

@@ -92,7 +92,10 @@ def enqueue_check(file_id: int) -> None:
 
 
 def _progress(stored: ResourceFile, percent: int) -> None:
-    ResourceFile.objects.filter(pk=stored.pk).update(progress=percent)
+    """Record how far the check is (a write per change, so staff's page can follow it)."""
+    if percent != stored.progress:
+        stored.progress = percent
+        ResourceFile.objects.filter(pk=stored.pk).update(progress=percent)
 
 
 def check_file(file_id: int) -> ResourceFile:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -33,6 +34,11 @@ _FAST: dict[tuple[str, str], tuple[str, Any]] = {
     ("time", "%H:%M"): (r"^[0-9]{2}:[0-9]{2}$", ("time", "%H:%M")),
     ("time", "default"): (r"^[0-9]{2}:[0-9]{2}:[0-9]{2}$", ("time", "%H:%M:%S")),
 }
+# Rows checked at a time: a chunk's columns are checked before the next chunk's, so a long
+# check can report its progress (rows done of rows in all) as it goes.
+CHUNK_ROWS = 100_000
+RowProgress = Callable[[int, int], None]
+
 _BOUNDS = {
     "minimum": "ge",
     "maximum": "le",
@@ -204,6 +210,37 @@ def _fast_constraint(field: Field, name: str, column: pl.Series, parsed: pl.Seri
     raise ValueError(name)
 
 
+def _check_in_chunks(
+    schema: TableSchema,
+    frame: pl.DataFrame,
+    missing: list[pl.Series],
+    progress: RowProgress | None,
+) -> list[_Checked]:
+    """Each field's checks, CHUNK_ROWS rows at a time (a cell's checks depend on that cell
+    only; uniqueness and keys are judged afterwards over the joined results)."""
+    height = frame.height
+    parts: list[list[_Checked]] = [[] for _ in schema.fields]
+    for offset in range(0, max(height, 1), CHUNK_ROWS):
+        for number, field in enumerate(schema.fields):
+            column = frame[f"c{number}"].slice(offset, CHUNK_ROWS)
+            parts[number].append(
+                _check_field(field, column, missing[number].slice(offset, CHUNK_ROWS))
+            )
+        if progress is not None:
+            progress(min(offset + CHUNK_ROWS, height), height)
+    return [_joined(chunks) for chunks in parts]
+
+
+def _joined(chunks: list[_Checked]) -> _Checked:
+    if len(chunks) == 1:
+        return chunks[0]
+    return _Checked(
+        pl.concat([c.type_bad for c in chunks]),
+        {name: pl.concat([c.failed[name] for c in chunks]) for name in chunks[0].failed},
+        pl.concat([c.parsed for c in chunks]),
+    )
+
+
 def _rows(mask: pl.Series) -> list[int]:
     return mask.arg_true().to_list()
 
@@ -223,7 +260,11 @@ def validate_rows(
 
 
 def validate_table(
-    labels: list[str], table: Table, schema: TableSchema, limit_errors: int | None = 1000
+    labels: list[str],
+    table: Table,
+    schema: TableSchema,
+    limit_errors: int | None = 1000,
+    progress: RowProgress | None = None,
 ) -> Report:
     """Check a table whose columns follow the schema's fields in order."""
     width = len(schema.fields)
@@ -232,11 +273,10 @@ def validate_table(
     missing = [_missing(table.frame[f"c{i}"], schema.missing_values) for i in range(width)]
     blank = pl.select(pl.all_horizontal(missing)).to_series()
     not_blank = ~blank
-    checked: list[_Checked] = []
+    checked = _check_in_chunks(schema, table.frame, missing, progress)
     for number, field in enumerate(schema.fields, 1):
         column = table.frame[f"c{number - 1}"]
-        result = _check_field(field, column, missing[number - 1])
-        checked.append(result)
+        result = checked[number - 1]
         for index in _rows(result.type_bad & not_blank):
             issues.append(
                 Issue(

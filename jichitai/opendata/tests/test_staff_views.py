@@ -173,3 +173,27 @@ def test_pdfs_geojson_and_xlsx_show_what_was_counted(
     page = client.get("/staff/data/toilets/").content.decode()
     assert "1行、エラー 0 件、警告 1 件（Excel の最初のシート）" in page
     assert "数式「=1+1」" in page
+
+
+def test_a_file_being_checked_shows_its_progress(client, make_staff, signed_in, resource) -> None:
+    clerk = make_staff("clerk")
+    stored = ResourceFile.objects.create(
+        resource=resource,
+        original_name="big.csv",
+        original_storage_name="opendata/originals/being-checked",
+        size=10,
+        sha256="0" * 64,
+        format="CSV",
+        uploaded_by=clerk,
+        status=CheckStatus.CHECKING,
+        progress=57,
+    )
+    signed_in(client, clerk)
+    page = client.get("/staff/data/toilets/").content.decode()
+    assert '<span role="status">57% 完了</span>' in page
+    # The page follows the check: htmx polls it, and without JavaScript a link reloads it.
+    assert 'hx-trigger="every 2s"' in page and "最新の状況を表示" in page
+    ResourceFile.objects.filter(pk=stored.pk).update(progress=83)
+    fragment = client.get("/staff/data/toilets/", headers={"HX-Request": "true"}).content.decode()
+    assert '<span role="status">83% 完了</span>' in fragment
+    assert "<html" not in fragment

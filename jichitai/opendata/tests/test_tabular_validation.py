@@ -191,3 +191,30 @@ def test_schemas_we_cannot_honour_are_refused(descriptor: dict[str, Any]) -> Non
 
 def test_field_defaults() -> None:
     assert Field("x").constraint_order[0] == "required"
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_checking_in_chunks_of_rows_finds_the_same_errors(monkeypatch, quoted: bool) -> None:
+    """Rows checked three at a time: duplicates and keys across chunks still found."""
+    from jichitai.opendata.tabular import validator
+
+    rows = [*ROWS, *ROWS] if not quoted else [*ROWS, '"1,000",36,2024-01-01,09:00,1,abc,カ,a,有']
+    text = "\r\n".join(["i,n,d,t,b,s,k,u,y", *rows]) + "\r\n"
+    whole = our_keys(text)
+    monkeypatch.setattr(validator, "CHUNK_ROWS", 3)
+    assert our_keys(text) == whole == reference_keys(text)
+
+
+def test_progress_is_reported_per_chunk_of_rows(monkeypatch) -> None:
+    from jichitai.opendata import checking
+    from jichitai.opendata.tabular import validator
+
+    monkeypatch.setattr(validator, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(checking, "READ_CHUNK_ROWS", 10)
+    text = "名称,数\r\n" + "".join(f"施設{n},{n}\r\n" for n in range(45))
+    seen: list[int] = []
+    checking.check_bytes(text.encode(), "CSV", progress=seen.append)
+    # Reading: after 10, 20, 30 and 40 lines; validating: after 10, 20, 30, 40 and 45 rows.
+    reading, validating = seen[:4], seen[seen.index(40) + 1 : seen.index(85)]
+    assert all(5 <= p <= 20 for p in reading) and reading == sorted(reading)
+    assert validating == [40 + 40 * done // 45 for done in (10, 20, 30, 40, 45)]
