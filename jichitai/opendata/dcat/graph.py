@@ -170,7 +170,9 @@ class CatalogGraph:
 
     # The catalogue -----------------------------------------------------------------------
 
-    def add_catalog(self, page: CatalogPage, page_url: str) -> URIRef:
+    def add_catalog(
+        self, page: CatalogPage, page_url: str, query: dict[str, str] | None = None
+    ) -> URIRef:
         """The catalogue node with this page's data sets, and the Hydra paging node."""
         catalog = self.catalog_uri()
         self.typed(catalog, DCAT.Catalog)
@@ -199,16 +201,17 @@ class CatalogGraph:
             self.theme(group)
         for dataset in page.datasets:
             self.add(catalog, DCAT.dataset, self.add_dataset(dataset))
-        self.add_paging(page, page_url)
+        self.add_paging(page, page_url, query or {})
         return catalog
 
-    def add_paging(self, page: CatalogPage, page_url: str) -> None:
+    def add_paging(self, page: CatalogPage, page_url: str, query: dict[str, str]) -> None:
         """Hydra paging as ckanext-dcat writes it (the older `PagedCollection` with
         `nextPage` … as literals, which its RDF harvester follows) and as the current Hydra
         vocabulary does (`PartialCollectionView` with `next` … as links)."""
 
         def address(number: int) -> str:
-            return f"{page_url}?page={number}"
+            # The filters asked for (modified_since) stay on every link.
+            return f"{page_url}?{urlencode({**query, 'page': str(number)})}"
 
         view = URIRef(address(page.number))
         self.typed(view, HYDRA.PagedCollection, HYDRA.PartialCollectionView)
@@ -354,9 +357,11 @@ class CatalogGraph:
         return node
 
 
-def catalog_graph(base: str, page: CatalogPage, page_url: str) -> Graph:
+def catalog_graph(
+    base: str, page: CatalogPage, page_url: str, query: dict[str, str] | None = None
+) -> Graph:
     builder = CatalogGraph(base, page.municipality)
-    builder.add_catalog(page, page_url)
+    builder.add_catalog(page, page_url, query)
     return builder.graph
 
 

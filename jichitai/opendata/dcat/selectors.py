@@ -48,11 +48,16 @@ def _with_details(datasets: QuerySet[Dataset]) -> QuerySet[Dataset]:
     )
 
 
-def catalog_page(number: int, per_page: int | None = None) -> CatalogPage:
+def catalog_page(
+    number: int, per_page: int | None = None, modified_since: datetime | None = None
+) -> CatalogPage:
     """One page of published data sets in name order (stable between requests, so paging a
-    harvest sees every data set once); page 1 exists even when the catalogue is empty."""
+    harvest sees every data set once); page 1 exists even when the catalogue is empty.
+    `modified_since` keeps those changed at or after that moment (a harvester's next run)."""
     per_page = per_page or DATASETS_PER_PAGE
     published = published_datasets()
+    if modified_since is not None:
+        published = published.filter(metadata_modified__gte=modified_since)
     summary = published.aggregate(modified=Max("metadata_modified"))
     total = published.count()
     last = max(1, -(-total // per_page))

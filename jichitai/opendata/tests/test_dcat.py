@@ -356,3 +356,43 @@ def test_status_show_claims_dcat_and_the_claim_holds(client: Client, catalogue: 
     assert "dcat" in status["extensions"]
     for address in ["/catalog.ttl", "/catalog.jsonld", "/dataset/toilets.ttl"]:
         assert client.get(address).status_code == 200
+
+
+def test_modified_since_keeps_recent_changes_and_stays_on_the_links(
+    client: Client,
+    catalogue: dict[str, Dataset],
+    shapes: Graph,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    old = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    Dataset.objects.filter(name="toilets").update(metadata_modified=old)
+    Dataset.objects.exclude(name="toilets").update(
+        metadata_modified=dt.datetime(2025, 6, 1, 3, 0, tzinfo=dt.UTC)
+    )
+    monkeypatch.setattr(selectors, "DATASETS_PER_PAGE", 1)
+    catalog = URIRef(f"{BASE}/catalog")
+    seen = []
+    for since in ["2025-06-01", "2025-06-01T12:00:00+09:00", "2025-06-01T12:00:00 09:00"]:
+        graph = _fetch(client, f"/catalog.ttl?modified_since={since}", "ttl")
+        view = graph.value(catalog, HYDRA.view)
+        assert graph.value(view, HYDRA.totalItems) == Literal(2, datatype=XSD.integer)
+        following = str(graph.value(view, HYDRA.next))
+        assert "modified_since=" in following and following.endswith("page=2")
+        seen = list(graph.objects(catalog, DCAT.dataset))
+        second = _fetch(client, following.removeprefix(BASE), "ttl")
+        _assert_conforms(second, shapes)
+        seen += list(second.objects(catalog, DCAT.dataset))
+        assert URIRef(f"{BASE}/dataset/{catalogue['toilets'].pk}") not in seen
+        assert len(set(seen)) == 2
+    # Later than everything: an empty first page, not an error.
+    graph = _fetch(client, "/catalog.jsonld?modified_since=2030-01-01", "jsonld")
+    assert list(graph.objects(catalog, DCAT.dataset)) == []
+
+
+@pytest.mark.parametrize(
+    "since", ["yesterday", "2025-13-01", "2025-02-30", "2025-06-01T25:00:00", "1" * 41, "２０２５"]
+)
+def test_bad_modified_since_is_400(client: Client, catalogue: Any, since: str) -> None:
+    response = client.get("/catalog.ttl", {"modified_since": since})
+    assert response.status_code == 400
+    assert "modified_since" in response.content.decode()
