@@ -328,12 +328,31 @@ class ApplicationEvent(models.Model):
     # Shown to the applicant: what to correct, or why it was rejected. Never internal notes.
     message = models.TextField(_("申請者へのお知らせ"), blank=True)
     occurred_at = models.DateTimeField(default=timezone.now)
+    # On a correction request: the ids of the form pages the resident is asked to change
+    # (empty: any page). On a correction answer: what changed, question id → {"old", "new"},
+    # so the answers before the correction stay in the history.
+    pages = models.JSONField(default=list, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["occurred_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.application} {self.from_status}→{self.to_status}"
+
+
+class CorrectionDraft(models.Model):
+    """Answers a resident is changing in reply to a correction request (補正), kept page by
+    page until they send the correction; one per application, gone once it is sent."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="correction_draft"
+    )
+    answers = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"correction {self.application}"
 
 
 class FormDraft(models.Model):

@@ -5,6 +5,7 @@ from jichitai.procedures.views import (
     back_office,
     builder,
     catalogue,
+    corrections,
     documents,
     notification_templates,
     notifications,
@@ -35,6 +36,21 @@ urlpatterns = [
         "applications/<str:receipt_number>/correction/",
         apply.answer_correction,
         name="answer_correction",
+    ),
+    path(
+        "applications/<str:receipt_number>/correction/check/",
+        corrections.correction_check,
+        name="correction_check",
+    ),
+    path(
+        "applications/<str:receipt_number>/correction/discard/",
+        corrections.correction_discard,
+        name="correction_discard",
+    ),
+    path(
+        "applications/<str:receipt_number>/correction/pages/<slug:page_id>/",
+        corrections.correction_page,
+        name="correction_page",
     ),
     path("applications/<str:receipt_number>/withdraw/", apply.withdraw, name="withdraw"),
     path(

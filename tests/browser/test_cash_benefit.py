@@ -161,8 +161,15 @@ def apply_for_the_household(page: Page, resident: Any, benefit: Any, *, javascri
 
 
 def _staff_moves(
-    browser: Browser, live_server: Any, member: Any, receipt: str, steps: list[tuple[str, str]]
+    browser: Browser,
+    live_server: Any,
+    member: Any,
+    receipt: str,
+    steps: list[tuple[str, str]],
+    pages: tuple[str, ...] = (),
 ) -> None:
+    """Press each step's button on the application page, with its message; `pages` are the
+    form pages ticked for a correction request."""
     context = browser.new_context(base_url=live_server.url, locale="ja-JP")
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -173,6 +180,9 @@ def _staff_moves(
         keys.accessible(f"staff {button}")
         if message:
             keys.type(page.get_by_label("申請者へのお知らせ"), message)
+        if button == "補正依頼":
+            for title in pages:
+                keys.choose(page.get_by_label(title, exact=True))
         keys.press(page.get_by_role("button", name=button, exact=True))
         expect(page.locator("main")).to_contain_text(button)
     context.close()
@@ -204,16 +214,35 @@ def test_cash_benefit_from_application_to_decision(
         receipt,
         [
             ("審査中", ""),
-            ("補正依頼", "通帳の写しの口座名義が読めません。名義がわかる写しを送ってください。"),
+            ("補正依頼", "口座番号が通帳の写しと違います。振込先を直してください。"),
         ],
+        pages=("振込先",),
     )
 
+    # The resident changes the bank account (only the page the clerk named) and sends it.
     page.goto(f"/applications/{receipt}/")
-    expect(page.locator("main")).to_contain_text("口座名義が読めません")
+    expect(page.locator("main")).to_contain_text("口座番号が通帳の写しと違います")
     keys.accessible("correction requested")
-    keys.type(page.get_by_label("直した内容・伝えたいこと"), "名義のページを撮り直しました。")
+    keys.press(page.get_by_role("link", name="補正に回答する"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("補正への回答")
+    keys.accessible("correction check")
+    keys.press(page.get_by_role("link", name=re.compile("変更する")))
+    expect(page.get_by_role("heading", level=1)).to_have_text("振込先")
+    account = page.get_by_label("口座番号（7桁以内）")
+    expect(account).to_have_value("1234567")
+    account.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("7654321")
+    keys.accessible("correction page")
+    keys.press(page.get_by_role("button", name="変更を保存する"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("補正への回答")
+    expect(page.locator("main")).to_contain_text("7654321")
+    keys.type(page.get_by_label("直した内容・伝えたいこと（任意）"), "口座番号を直しました。")
     keys.press(page.get_by_role("button", name="補正を送る"))
     expect(page.get_by_role("status")).to_contain_text("補正の内容を送りました")
+    application.refresh_from_db()
+    assert application.answers["bank_account"]["account_number"] == "7654321"
+    assert application.events.last().changes["bank_account"]["old"]["account_number"] == "1234567"
 
     approver = make_staff("approver", department="koseki")
     _staff_moves(browser, live_server, approver, receipt, [("承認", "")])

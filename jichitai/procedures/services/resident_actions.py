@@ -3,6 +3,7 @@ and withdraw it (取下げ)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -13,9 +14,12 @@ from jichitai.core.errors import DomainError
 from jichitai.core.japanese.calendar import add_business_days, business_days_between
 from jichitai.governance.services import record_event
 from jichitai.procedures import answer_table
+from jichitai.procedures.formdoc import routing
 from jichitai.procedures.formdoc.answers import FieldError, check_upload
-from jichitai.procedures.models import Application, ApplicationEvent
+from jichitai.procedures.models import Application, ApplicationEvent, Attachment, CorrectionDraft
 from jichitai.procedures.models import ApplicationStatus as S
+from jichitai.procedures.selectors import attachment_ids
+from jichitai.procedures.services import corrections, dedupe
 from jichitai.procedures.services.intake import store_upload
 
 WITHDRAWABLE = frozenset({S.RECEIVED, S.UNDER_REVIEW, S.CORRECTION_REQUESTED})
@@ -36,17 +40,16 @@ def answer_correction(
 ) -> Application:
     """Send what the department asked for; the application goes back to review (審査中).
 
-    The standard processing clock pauses while a correction is pending: the due date moves
-    by the business days between the request and this answer. Raises `correction.empty`,
-    `correction.not_requested`, or the upload's refusal (`file_too_large`, `file_type`).
+    Answers the resident changed page by page (services.corrections, kept in the correction
+    draft) replace the application's answers here; the answers they replace stay in the
+    history (the event's `changes`), and the search text and one-per-unit key follow. The
+    standard processing clock pauses while a correction is pending: the due date moves by
+    the business days between the request and this answer. Raises `correction.empty`,
+    `correction.not_requested`, `correction.incomplete` or `correction.not_eligible` (changed
+    answers that are incomplete or lead to an exit page), `application.duplicate`, or the
+    upload's refusal (`file_too_large`, `file_type`).
     """
     message = message.strip()
-    if not message and upload is None:
-        raise DomainError(
-            "correction.empty",
-            _("直した内容を入力するか、ファイルを選んでください。"),
-            field="message",
-        )
     if len(message) > MAX_MESSAGE:
         raise DomainError(
             "correction.too_long", _("お知らせは2000文字以内で入力してください。"), field="message"
@@ -58,6 +61,14 @@ def answer_correction(
         locked = _own(user, application)
         if locked.status != S.CORRECTION_REQUESTED:
             raise DomainError("correction.not_requested", _("この申請には補正の依頼がありません。"))
+        draft = CorrectionDraft.objects.select_for_update().filter(application=locked).first()
+        changes = _apply_changed_answers(locked, draft.answers) if draft is not None else {}
+        if not message and checked is None and not changes:
+            raise DomainError(
+                "correction.empty",
+                _("直した内容を入力するか、回答を変更するか、ファイルを選んでください。"),
+                field="message",
+            )
         requested = (
             locked.events.filter(to_status=S.CORRECTION_REQUESTED).order_by("-occurred_at").first()
         )
@@ -76,19 +87,60 @@ def answer_correction(
             to_status=S.UNDER_REVIEW,
             actor_id=user.pk,
             message=(message + attachment_note).strip(),
+            changes=changes,
         )
         locked.status = S.UNDER_REVIEW
         # Kept in step with the answers for the back office's search (answer_table).
         locked.search_text = answer_table.search_text_of(locked)
-        locked.save(update_fields=["status", "due_date", "search_text"])
+        locked.save(update_fields=["status", "due_date", "search_text", "answers", "dedupe_key"])
+        if draft is not None:
+            draft.delete()
         record_event(
             "application.correction_answered",
             actor=user,
             target=locked,
             subject_id=user.pk,
-            detail={"with_file": checked is not None},
+            fields=sorted(changes),
+            detail={"with_file": checked is not None, "changed": sorted(changes)},
         )
     return locked
+
+
+def _apply_changed_answers(locked: Application, draft_answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Check the changed answers as a whole, as submitting does, and put them on the (locked)
+    application; return what changed. The new files become the application's; the old ones
+    stay attached, as the history refers to them."""
+    document = locked.form_version.form()
+    if routing.exit_page(document, draft_answers) is not None:
+        raise DomainError(
+            "correction.not_eligible", _("変更した回答の内容では、この手続きは申請できません。")
+        )
+    answers = routing.effective_answers(document, draft_answers)
+    missing = [
+        question.id
+        for page in routing.visible_pages(document, answers)
+        for question in page.questions
+        if question.required and question.id not in answers
+    ]
+    if missing:
+        raise DomainError(
+            "correction.incomplete", _("まだ回答していない質問があります。"), field=missing[0]
+        )
+    changes = corrections.answer_changes(document, locked.answers, answers)
+    if not changes:
+        return {}
+    key = dedupe.dedupe_key(document, locked.procedure_id, answers, locked.applicant_id) or ""
+    if key and key != locked.dedupe_key:
+        existing = dedupe.active_application(locked.procedure_id, key)
+        if existing is not None and existing.pk != locked.pk:
+            field = document.dedupe.question if document.dedupe else None
+            raise dedupe.duplicate_error(existing, field=field)
+    Attachment.objects.filter(
+        owner_id=locked.applicant_id, application=None, pk__in=attachment_ids(answers)
+    ).update(application=locked)
+    locked.answers = answers
+    locked.dedupe_key = key
+    return changes
 
 
 def withdraw(user: Any, application: Application) -> Application:

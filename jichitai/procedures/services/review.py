@@ -4,6 +4,7 @@ applicant by mail when it concerns them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -44,14 +45,24 @@ def allowed_moves(actor: Any, application: Application) -> list[str]:
     ]
 
 
-def move(actor: Any, application: Application, to_status: str, *, message: str = "") -> Application:
+def move(
+    actor: Any,
+    application: Application,
+    to_status: str,
+    *,
+    message: str = "",
+    pages: Sequence[str] = (),
+) -> Application:
     """Move an application to `to_status` (審査開始, 補正依頼, 承認, 却下, 完了).
 
-    Raises `application.not_found` outside the actor's departments, `application.transition`
-    when the move is not allowed from the current state or for the actor's role, and
-    `application.message_required` when the applicant must be told why.
+    A correction request may name the form pages the applicant is to change (`pages`, page
+    ids of the application's form version; none: any page). Raises `application.not_found`
+    outside the actor's departments, `application.transition` when the move is not allowed
+    from the current state or for the actor's role, `application.message_required` when the
+    applicant must be told why, and `correction.unknown_page` for a page the form lacks.
     """
     message = message.strip()
+    pages = list(dict.fromkeys(pages))
     with transaction.atomic():
         locked = (
             applications_visible_to_staff(actor)
@@ -64,7 +75,7 @@ def move(actor: Any, application: Application, to_status: str, *, message: str =
             raise DomainError("application.not_found", _("申請が見つかりません。"))
         refused = to_status not in allowed_moves(actor, locked)
         if not refused:
-            _apply_move(actor, locked, to_status, message)
+            _apply_move(actor, locked, to_status, message, pages)
     if refused:
         # Recorded after the transaction: a refusal changes nothing but is still audited.
         record_event(
@@ -81,9 +92,21 @@ def move(actor: Any, application: Application, to_status: str, *, message: str =
     return locked
 
 
-def _apply_move(actor: Any, locked: Application, to_status: str, message: str) -> None:
+def _apply_move(
+    actor: Any, locked: Application, to_status: str, message: str, pages: list[str]
+) -> None:
     """Check the message, then record the move in the history and the audit log, and tell the
     applicant. Runs inside move()'s transaction."""
+    if pages and to_status != S.CORRECTION_REQUESTED:
+        pages = []
+    if pages:
+        known = {page.id for page in locked.form_version.form().pages}
+        if not set(pages) <= known:
+            raise DomainError(
+                "correction.unknown_page",
+                _("この申請の様式にないページが選ばれています。"),
+                field="pages",
+            )
     if to_status in NEEDS_MESSAGE and not message:
         raise DomainError(
             "application.message_required",
@@ -102,13 +125,14 @@ def _apply_move(actor: Any, locked: Application, to_status: str, message: str) -
         to_status=to_status,
         actor_id=actor.pk,
         message=message,
+        pages=pages,
     )
     record_event(
         "application.move",
         actor=actor,
         target=locked,
         subject_id=locked.applicant_id,
-        detail={"from": locked.status, "to": to_status},
+        detail={"from": locked.status, "to": to_status, **({"pages": pages} if pages else {})},
     )
     locked.status = to_status
     locked.save(update_fields=["status"])

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jichitai.governance.services import record_event
-from jichitai.procedures.models import ApplicationDraft, Attachment
+from jichitai.procedures.models import ApplicationDraft, Attachment, CorrectionDraft
 from jichitai.procedures.selectors import attachment_ids
 
 FOLDER = "attachments"
@@ -52,6 +52,13 @@ def clean_up_uploads(
         for answers in ApplicationDraft.objects.values_list("answers", flat=True).iterator()
         for pk in attachment_ids(answers)
     } - freed
+    # Files chosen while changing answers for a correction (補正) wait, unattached, until the
+    # correction is sent.
+    in_use |= {
+        pk
+        for answers in CorrectionDraft.objects.values_list("answers", flat=True).iterator()
+        for pk in attachment_ids(answers)
+    }
     # Filtered here, not in SQL: the set in use can exceed a database's parameter limit.
     unattached = Attachment.objects.filter(application=None, uploaded_at__lt=now - grace)
     report.attachments = sorted(
@@ -119,9 +126,15 @@ def _remove_attachment(pk: int) -> bool:
         if attachment is None:
             return False
         owners_drafts = ApplicationDraft.objects.filter(applicant_id=attachment.owner_id)
+        owners_corrections = CorrectionDraft.objects.filter(
+            application__applicant_id=attachment.owner_id
+        )
         if any(
             pk in attachment_ids(answers)
-            for answers in owners_drafts.values_list("answers", flat=True)
+            for answers in [
+                *owners_drafts.values_list("answers", flat=True),
+                *owners_corrections.values_list("answers", flat=True),
+            ]
         ):
             return False
         name = attachment.storage_name

@@ -9,7 +9,8 @@ resident/not staff, 404 not yours.
 import pytest
 
 from jichitai.accounts import api_tokens
-from jichitai.procedures.models import Application
+from jichitai.procedures.models import Application, CorrectionDraft
+from jichitai.procedures.services import review
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,62 @@ PAGES = {
         404,
         404,
         404,
+    ],
+}
+# Changing answers for a correction (補正): the owner only, and only while one is pending (409
+# for their application that awaits none, as `application` here does).
+CORRECTION_PAGES = [
+    ("GET", "/applications/{receipt}/correction/check/"),
+    ("GET", "/applications/{receipt}/correction/pages/p/"),
+    ("POST", "/applications/{receipt}/correction/discard/"),
+]
+for _spec in CORRECTION_PAGES:
+    PAGES[_spec] = [302, 409, 404, 403, 403, 403, 403, 403, 403]
+# The same while a correction is pending: the owner reaches them.
+PENDING_CORRECTION = {
+    ("GET", "/applications/{receipt}/correction/check/"): [
+        302,
+        200,
+        404,
+        403,
+        403,
+        403,
+        403,
+        403,
+        403,
+    ],
+    ("GET", "/applications/{receipt}/correction/pages/p/"): [
+        302,
+        200,
+        404,
+        403,
+        403,
+        403,
+        403,
+        403,
+        403,
+    ],
+    ("POST", "/applications/{receipt}/correction/discard/"): [
+        302,
+        302,
+        404,
+        403,
+        403,
+        403,
+        403,
+        403,
+        403,
+    ],
+    ("POST", "/applications/{receipt}/correction/check/"): [
+        302,
+        400,
+        404,
+        403,
+        403,
+        403,
+        403,
+        403,
+        403,
     ],
 }
 # Requests that would change the application: the status each persona gets, and who actually
@@ -87,6 +144,28 @@ def test_pages(client, signed_in, people, application, persona, request_spec) ->
     assert response.status_code == PAGES[request_spec][PERSONAS.index(persona)], persona
     if response.status_code == 302:
         assert response["Location"].startswith("/accounts/sign-in/?next=")
+
+
+@pytest.mark.parametrize("request_spec", PENDING_CORRECTION)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_pending_correction(
+    client, signed_in, people, application, make_staff, persona, request_spec
+) -> None:
+    clerk = make_staff("clerk", department="koseki")
+    clerk.is_verified = lambda: True
+    review.move(clerk, application, "under_review")
+    review.move(clerk, application, "correction_requested", message="直してください")
+    method, url = request_spec
+    _as(client, signed_in, people, application, persona)
+    response = client.generic(method, url.format(receipt=application.receipt_number))
+    assert response.status_code == PENDING_CORRECTION[request_spec][PERSONAS.index(persona)]
+    if response.status_code == 302 and persona != "owner":
+        assert response["Location"].startswith("/accounts/sign-in/?next=")
+    application.refresh_from_db()
+    assert application.status == "correction_requested"  # an empty correction sends nothing
+    assert not CorrectionDraft.objects.exclude(
+        application__applicant=application.applicant
+    ).exists()
 
 
 @pytest.mark.parametrize("request_spec", CHANGES)

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jichitai.accounts.models import User
 from jichitai.core.errors import DomainError
-from jichitai.procedures import selectors
+from jichitai.procedures import correction_selectors, selectors
 from jichitai.procedures.formdoc import rendering, routing, schema
-from jichitai.procedures.models import ApplicationDraft, Procedure
+from jichitai.procedures.models import ApplicationDraft, ApplicationStatus, Procedure
 from jichitai.procedures.receipts import normalise
 from jichitai.procedures.services import intake, resident_actions, resume_links
 
@@ -248,10 +248,23 @@ def application_detail(request: HttpRequest, receipt_number: str) -> HttpRespons
         (p, rendering.summary(p, application.answers))
         for p in routing.visible_pages(document, application.answers)
     ]
+    events = list(application.events.all())
+    request_event = next(
+        (e for e in reversed(events) if e.to_status == ApplicationStatus.CORRECTION_REQUESTED), None
+    )
     return render(
         request,
         "procedures/application_detail.html",
-        {"application": application, "document": document, "sections": sections},
+        {
+            "application": application,
+            "document": document,
+            "sections": sections,
+            "revisions": correction_selectors.answer_revisions(document, events),
+            "correction_pages": correction_selectors.page_titles(document, request_event.pages)
+            if request_event is not None
+            and application.status == ApplicationStatus.CORRECTION_REQUESTED
+            else [],
+        },
     )
 
 

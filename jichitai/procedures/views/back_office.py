@@ -26,7 +26,7 @@ from jichitai.accounts.views import staff_required
 from jichitai.core import spreadsheet_csv
 from jichitai.core.errors import DomainError
 from jichitai.governance.services import record_personal_data_access
-from jichitai.procedures import inbox_selectors, policies
+from jichitai.procedures import correction_selectors, inbox_selectors, policies
 from jichitai.procedures.formdoc import rendering, routing
 from jichitai.procedures.forms import AssignForm, BulkActionForm, ExportForm, InboxFilterForm
 from jichitai.procedures.models import Application, ApplicationStatus
@@ -114,6 +114,13 @@ def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
                 for to in review.allowed_moves(request.user, found)
             ],
             "events": found.events.all(),
+            "revisions": correction_selectors.answer_revisions(document, found.events.all()),
+            "correction_pages": (
+                [page for page in document.pages if page.questions and page.exit_message is None]
+                if ApplicationStatus.CORRECTION_REQUESTED
+                in review.allowed_moves(request.user, found)
+                else []
+            ),
             "notes": inbox_selectors.notes_of(found),
             "assign_form": AssignForm(
                 initial={"assignee": found.assignee_id or ""},
@@ -142,6 +149,7 @@ def move(request: HttpRequest, receipt_number: str) -> HttpResponse:
             found,
             request.POST.get("to_status", ""),
             message=request.POST.get("message", ""),
+            pages=request.POST.getlist("pages"),
         )
         messages.success(request, _("申請の状態を更新しました。"))
     except DomainError as error:
