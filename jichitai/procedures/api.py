@@ -78,6 +78,28 @@ def get_live_form(request: HttpRequest, slug: str) -> dict[str, Any]:
     }
 
 
+@router.get(
+    "/procedures/{slug}/form/versions/{number}",
+    response={200: FormVersionOut, **PROBLEMS},
+    summary="One published version of a procedure's form",
+    description=(
+        "Any version the procedure has published, live or earlier: an application keeps the"
+        " version it was made with (`form_version` on the application). 404 for a procedure"
+        " that is not published or a version it never published."
+    ),
+)
+def get_form_version(request: HttpRequest, slug: str, number: int) -> dict[str, Any]:
+    version = selectors.published_form_version(slug, number)
+    if version is None:
+        raise Http404
+    return {
+        "procedure": slug,
+        "version": version.number,
+        "published_at": version.published_at,
+        "document": version.document,
+    }
+
+
 @router.post(
     "/procedures/{slug}/applications",
     auth=api_token_auth,

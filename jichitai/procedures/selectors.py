@@ -12,6 +12,7 @@ from jichitai.procedures.models import (
     Application,
     ApplicationDraft,
     Attachment,
+    FormVersion,
     LifeEvent,
     LifeEventStep,
     NotificationTemplate,
@@ -38,6 +39,14 @@ def search_published_procedures(
 
 def published_procedure(slug: str) -> Procedure | None:
     return published_procedures().filter(slug=slug).first()
+
+
+def published_form_version(slug: str, number: int) -> FormVersion | None:
+    """Version `number` of a published procedure's form; form versions are published once
+    and never change, so an earlier one stays readable for the applications made with it."""
+    return FormVersion.objects.filter(
+        procedure__slug=slug, procedure__is_published=True, number=number
+    ).first()
 
 
 def procedure_for_intake(slug: str) -> Procedure | None:
