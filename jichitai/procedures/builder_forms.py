@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.models import OrgUnit
 from jichitai.procedures.formdoc.messages import Problem, where
-from jichitai.procedures.formdoc.schema import FormDocument
+from jichitai.procedures.formdoc.schema import DEDUPE_QUESTION_TYPES, FormDocument
 from jichitai.procedures.models import Procedure
 
 QUESTION_TYPES = [
@@ -111,6 +111,41 @@ class ProcedureForm(forms.ModelForm):
         return data
 
 
+# The dedupe choice that means one application per applicant account (not a question id:
+# question ids start with a letter).
+DEDUPE_APPLICANT = "@applicant"
+
+
+def dedupe_choices(document: FormDocument | None) -> list[tuple[str, Any]]:
+    """No limit, one per applicant, or one per answer to each question the schema accepts as
+    a key (a required text, number, phone or email question)."""
+    choices: list[tuple[str, Any]] = [
+        ("", _("制限しない")),
+        (
+            DEDUPE_APPLICANT,
+            _("申請者ごとに1件（本人確認が必要な手続きでは、確認された本人ごとに1件）"),
+        ),
+    ]
+    if document is not None:
+        for page in document.pages:
+            for question in page.questions:
+                if question.type in DEDUPE_QUESTION_TYPES and question.required:
+                    choices.append(
+                        (
+                            question.id,
+                            _("「%(label)s」の回答ごとに1件") % {"label": question.label.ja},
+                        )
+                    )
+    return choices
+
+
+def dedupe_value(document: FormDocument | None) -> str:
+    """The dedupe choice a document holds now."""
+    if document is None or document.dedupe is None:
+        return ""
+    return document.dedupe.question or DEDUPE_APPLICANT
+
+
 class SettingsForm(RevisionForm):
     title_ja = forms.CharField(label=_("様式の名前"), max_length=2000)
     title_en = forms.CharField(label=_("様式の名前（英語）"), max_length=3000, required=False)
@@ -127,6 +162,26 @@ class SettingsForm(RevisionForm):
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    dedupe = forms.ChoiceField(
+        label=_("申請の重複を防ぐ（1件だけ受け付ける単位）"),
+        required=False,
+        help_text=_(
+            "同じ単位からの2件目の申請は、1件目の受付番号を示して断ります。"
+            "世帯ごとなら、郵送した通知に印字した世帯番号などの必須の質問を選びます。"
+        ),
+        error_messages={"invalid_choice": _("選べるのは一覧にある項目だけです。")},
+    )
+
+    def __init__(self, *args: Any, document: FormDocument | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["dedupe"]).choices = dedupe_choices(document)
+
+    def dedupe_rule(self) -> dict[str, Any] | None:
+        """The document's `dedupe` member for the choice made."""
+        value = self.cleaned_data.get("dedupe") or ""
+        if not value:
+            return None
+        return {} if value == DEDUPE_APPLICANT else {"question": value}
 
 
 class PageForm(RevisionForm):

@@ -299,6 +299,9 @@ def move_question(
     return edit(draft, revision, change, actor=actor)
 
 
+KEEP: Any = object()
+
+
 def update_settings(
     draft: FormDraft,
     revision: int,
@@ -306,8 +309,12 @@ def update_settings(
     title: dict[str, str],
     declaration: dict[str, str] | None,
     actor: Any,
+    dedupe: dict[str, Any] | None = KEEP,
 ) -> FormDraft:
-    """The form's title and the declaration residents confirm before submitting."""
+    """The form's title, the declaration residents confirm before submitting, and the
+    one-application-per-unit rule (重複申請の防止: `{"question": id}` per answer, `{}` per
+    applicant, None for no rule; left as it is when not given). The schema refuses a key
+    question that is not a required text, number, phone or email question."""
 
     def change(document: Document) -> None:
         document["title"] = title
@@ -315,6 +322,10 @@ def update_settings(
             document.pop("declaration", None)
         else:
             document["declaration"] = declaration
+        if dedupe is None:
+            document.pop("dedupe", None)
+        elif dedupe is not KEEP:
+            document["dedupe"] = dedupe
 
     return edit(draft, revision, change, actor=actor)
 

@@ -32,6 +32,7 @@ from jichitai.procedures.builder_forms import (
     SettingsForm,
     add_document_problems,
     condition_choices,
+    dedupe_value,
 )
 from jichitai.procedures.formdoc import rendering, routing, schema
 from jichitai.procedures.formdoc.answers import UploadCandidate, clean_page
@@ -189,7 +190,9 @@ def _settings_form(draft: FormDraft, document: schema.FormDocument) -> SettingsF
             "title_en": document.title.en,
             "declaration_ja": declaration.ja if declaration else "",
             "declaration_en": declaration.en if declaration else "",
-        }
+            "dedupe": dedupe_value(document),
+        },
+        document=document,
     )
 
 
@@ -212,7 +215,7 @@ def form_overview(request: HttpRequest, slug: str) -> HttpResponse:
 def form_settings(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = _procedure(request, slug)
     draft = builder.draft_of(procedure)
-    form = SettingsForm(request.POST)
+    form = SettingsForm(request.POST, document=builder.check(draft.document))
     if form.is_valid():
         data = form.cleaned_data
         declaration = (
@@ -227,6 +230,7 @@ def form_settings(request: HttpRequest, slug: str) -> HttpResponse:
                 title={"ja": data["title_ja"], "en": data["title_en"]},
                 declaration=declaration,
                 actor=request.user,
+                dedupe=form.dedupe_rule(),
             )
             messages.success(request, _("様式の設定を保存しました。"))
             return redirect(_overview_url(procedure))
