@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
+from django.utils import translation
 
 from jichitai.core.errors import DomainError
 from jichitai.governance.models import AuditEvent
@@ -301,11 +302,17 @@ def test_pages_not_pending_answer_409(client, signed_in, pending) -> None:
 
 def test_correction_page_in_english(client, signed_in, pending) -> None:
     signed_in(client, pending.applicant)
-    response = client.get(
-        f"/applications/{pending.receipt_number}/correction/check/", HTTP_ACCEPT_LANGUAGE="en"
-    )
+    try:
+        response = client.get(
+            f"/applications/{pending.receipt_number}/correction/check/", HTTP_ACCEPT_LANGUAGE="en"
+        )
+    finally:
+        # The locale middleware leaves the language active in this thread; later tests in
+        # the same worker expect Japanese.
+        translation.deactivate()
+    page = response.content.decode()
     assert response.status_code == 200
-    assert 'lang="en"' in response.content.decode()
+    assert 'lang="en"' in page and "Answer to the correction request" in page
 
 
 def test_unanswered_upload_kept_through_cleanup(pending) -> None:
