@@ -1,0 +1,98 @@
+"""Staff upload a CP932 file with errors, read the report (a table with the bad cells marked
+and linked to their messages), fix the file, upload it again and publish — by keyboard, with
+and without JavaScript, axe-clean."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from playwright.sync_api import FilePayload, Page, expect
+
+from jichitai.opendata.models import CheckStatus, ResourceFile
+from jichitai.opendata.services.catalogue import create_dataset
+from jichitai.opendata.standards import standard_by_id
+from jichitai.opendata.standards.samples import sample_rows
+from tests.browser.conftest import axe_violations, sign_in_staff
+
+pytestmark = pytest.mark.django_db(transaction=True)
+AED = standard_by_id("aed-locations").legacy  # type: ignore[union-attr]
+
+
+def _axe_clean(page: Page, javascript: bool) -> bool:
+    """axe runs inside the page, so only where scripts run."""
+    return not javascript or axe_violations(page) == []
+
+
+def aed_cp932(*, spoiled: bool) -> bytes:
+    rows = [AED.labels, *sample_rows(AED, 6, title="AED")]
+    rows[1][AED.labels.index("名称")] = "髙島屋前ＡＥＤ"  # an IBM extension character: CP932 only
+    if spoiled:
+        rows[2][AED.labels.index("緯度")] = "35度33分"
+        rows[4][0] = "131114"  # a wrong check digit
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("cp932")
+
+
+def _upload(page: Page, resource: Any, content: bytes, name: str) -> None:
+    payload: FilePayload = {"name": name, "mimeType": "text/csv", "buffer": content}
+    page.locator(f"#upload-{resource.pk}-file").set_input_files(files=[payload])
+    page.get_by_role("button", name="アップロードして確認する").press("Enter")
+    expect(page.get_by_text("ファイルを受け付けました。")).to_be_visible()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_staff_upload_read_the_report_fix_and_publish(
+    page: Page,
+    page_without_js: Page,
+    departments: dict[str, Any],
+    make_staff: Any,
+    javascript: bool,
+) -> None:
+    from conftest import TEST_PASSWORD
+
+    page = page if javascript else page_without_js
+    dataset = create_dataset(departments["koseki"], title="AED設置箇所一覧", name="aed")
+    resource = dataset.resources.create(name="AED一覧（CSV）")
+    sign_in_staff(page, make_staff("approver"), TEST_PASSWORD)
+    page.goto("/staff/data/aed/")
+
+    _upload(page, resource, aed_cp932(spoiled=True), "aed.csv")
+    bad = ResourceFile.objects.get()
+    assert (bad.status, bad.encoding, bad.error_count) == (CheckStatus.FAILED, "cp932", 2)
+    expect(page.get_by_text("6行、エラー 2 件、警告 0 件（文字コード：cp932）")).to_be_visible()
+    expect(page.get_by_role("heading", name="問題のある行（表で表示）")).to_be_visible()
+    grid = page.locator("table.report-grid")
+    expect(grid.locator("tbody tr")).to_have_count(2)
+    # The bad cell carries a symbol and a numbered link, not colour alone; the link leads to
+    # its message in the list.
+    flagged = grid.locator("td.report-grid__cell--error")
+    expect(flagged).to_have_count(2)
+    expect(flagged.first).to_contain_text("⚠ 35度33分")
+    link = flagged.first.get_by_role("link", name="エラー 1")
+    link.focus()
+    page.keyboard.press("Enter")
+    assert page.url.endswith(f"#issue-{bad.pk}-error-1")
+    expect(page.locator(f"#issue-{bad.pk}-error-1")).to_contain_text(
+        "「緯度」の値「35度33分」は数値として読めません。"
+    )
+    expect(flagged.nth(1)).to_contain_text("131114")
+    expect(page.get_by_text("のはずです", exact=False)).to_contain_text("131113")
+    expect(page.get_by_role("button", name="このファイルを公開する")).to_have_count(0)
+    assert _axe_clean(page, javascript)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="確認結果をすべてダウンロード（CSV、2 件）").press("Enter")
+    report = download.value.path().read_bytes().decode("utf-8-sig")
+    assert len(report.splitlines()) == 3
+
+    _upload(page, resource, aed_cp932(spoiled=False), "aed-fixed.csv")
+    fixed = ResourceFile.objects.latest("uploaded_at", "pk")
+    assert fixed.status == CheckStatus.PASSED
+    page.get_by_role("button", name="このファイルを公開する").press("Enter")
+    expect(page.get_by_text("ファイルを公開しました。")).to_be_visible()
+    assert _axe_clean(page, javascript)
+    resource.refresh_from_db()
+    assert resource.published_file_id == fixed.pk
