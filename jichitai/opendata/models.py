@@ -119,8 +119,10 @@ class Dataset(models.Model):
     metadata_modified = models.DateTimeField(default=timezone.now, db_index=True)
     # Normalised title, description, tags, department and resource names (see core.search).
     search_text = models.TextField(blank=True, editable=False)
-    # Its facet values in one column, for counting facets over many matches (search_index).
-    facet_terms = models.TextField(blank=True, editable=False)
+    # Its formats, groups and tags, for counting facets over many matches (search_index).
+    facet_formats = models.TextField(blank=True, editable=False)
+    facet_groups = models.TextField(blank=True, editable=False)
+    facet_tags = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("データセット")

@@ -32,8 +32,10 @@ def touch(dataset: Dataset) -> None:
     """Record that the data set changed, and re-index it for search."""
     dataset.metadata_modified = timezone.now()
     dataset.search_text = search_text_of(dataset)
-    dataset.facet_terms = search_index.facet_terms_of(dataset)
-    dataset.save(update_fields=["metadata_modified", "search_text", "facet_terms"])
+    facet_values = search_index.facet_values_of(dataset)
+    for column, value in facet_values.items():
+        setattr(dataset, column, value)
+    dataset.save(update_fields=["metadata_modified", "search_text", *facet_values])
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""The data set search's facet terms stay in step with the catalogue, and facets count right."""
+"""The data set search's facet columns stay in step with the catalogue, and facets count right."""
 
 from __future__ import annotations
 
@@ -19,39 +19,53 @@ def search(client: Any, **data: Any) -> dict[str, Any]:
     return dict(result(call(client, "package_search", **data)))
 
 
-def terms(dataset: Dataset) -> set[str]:
-    return set(dataset.facet_terms.split(search_index.TERM_SEPARATOR))
+def values(column_value: str) -> set[str]:
+    return set(column_value.split(search_index.TERM_SEPARATOR)) if column_value else set()
 
 
-class TestFacetTermsFollowTheCatalogue:
-    def test_create_update_and_delete(self, make_dataset, groups):
+class TestFacetColumnsFollowTheCatalogue:
+    def test_create_update_and_delete(self, client, make_dataset, groups):
         dataset = make_dataset(
             "公衆トイレ一覧",
             tags=["防災"],
             groups=[groups["bosai"]],
             resources=[{"name": "CSV", "url": "https://example.jp/t.csv", "format": "CSV"}],
         )
-        assert {"f:CSV", f"g:{groups['bosai'].pk}", f"o:{dataset.owner_org_id}"} <= terms(dataset)
+        dataset.refresh_from_db()
+        assert values(dataset.facet_formats) == {"CSV"}
+        assert values(dataset.facet_groups) == {str(groups["bosai"].pk)}
+        assert values(dataset.facet_tags) == {str(dataset.tags.get().pk)}
         dataset.license_id = "cc0-1.0"
+        dataset.save(update_fields=["license_id"])
         dataset.groups.set([groups["jinko"]])
+        dataset.resources.update(format="PDF")
         touch(dataset)
         dataset.refresh_from_db()
-        assert "l:cc0-1.0" in terms(dataset)
-        assert f"g:{groups['jinko'].pk}" in terms(dataset)
-        assert f"g:{groups['bosai'].pk}" not in terms(dataset)
+        assert values(dataset.facet_groups) == {str(groups["jinko"].pk)}
+        assert values(dataset.facet_formats) == {"PDF"}
+        facets = search(
+            client, q="公衆トイレ", **{"facet.field": '["groups", "res_format", "license_id"]'}
+        )["facets"]
+        assert facets == {
+            "groups": {"jinko": 1},
+            "res_format": {"PDF": 1},
+            "license_id": {"cc0-1.0": 1},
+        }
         dataset.delete()
-        assert not Dataset.objects.filter(facet_terms__contains="cc0-1.0").exists()
+        assert search(client, q="公衆トイレ", **{"facet.field": '["license_id"]'})["count"] == 0
 
-    def test_rebuild_restores_facet_terms_after_bulk_writes(self, client, catalogue, groups):
+    def test_rebuild_restores_facet_columns_after_bulk_writes(self, client, catalogue, groups):
         fields = '["organization", "tags", "groups", "res_format", "license_id"]'
         before = search(client, **{"facet.field": fields})
-        Dataset.objects.update(facet_terms="")
+        Dataset.objects.update(facet_formats="", facet_groups="", facet_tags="")
         assert search(client, **{"facet.field": fields})["facets"]["tags"] == {}
         search_index.rebuild()
         assert search(client, **{"facet.field": fields}) == before
         shelters = catalogue["shelters"]
         shelters.refresh_from_db()
-        assert shelters.facet_terms == search_index.facet_terms_of(shelters)
+        assert {
+            column: getattr(shelters, column) for column in search_index.MULTI_VALUED
+        } == search_index.facet_values_of(shelters)
 
     def test_japanese_substrings_still_found_with_facets(self, client, catalogue):
         answer = search(client, q="避難", **{"facet.field": '["organization", "res_format"]'})
@@ -59,19 +73,33 @@ class TestFacetTermsFollowTheCatalogue:
         assert answer["facets"] == {"organization": {"koseki": 1}, "res_format": {"CSV": 1}}
 
 
-class TestFacetTerms:
-    def test_facet_terms_hold_each_value_once(self, catalogue, groups):
+class TestFacetColumns:
+    def test_facet_columns_hold_each_value_once(self, catalogue, groups):
         population = catalogue["population"]
-        terms = set(population.facet_terms.split(search_index.TERM_SEPARATOR))
-        tag_ids = {f"t:{pk}" for pk in population.tags.values_list("pk", flat=True)}
-        assert terms == {
-            f"o:{population.owner_org_id}",
-            f"l:{population.license_id}",
-            "f:CSV",
-            "f:PDF",
-            f"g:{groups['jinko'].pk}",
-            *tag_ids,
-        }
+        population.refresh_from_db()
+        tag_ids = [str(pk) for pk in population.tags.values_list("pk", flat=True)]
+        assert population.facet_formats.split(search_index.TERM_SEPARATOR) == ["CSV", "PDF"]
+        assert population.facet_groups == str(groups["jinko"].pk)
+        assert population.facet_tags.split(search_index.TERM_SEPARATOR) == sorted(tag_ids)
+
+    def test_counts_add_up_over_groups_of_matches(self, client, make_dataset, groups):
+        """Data sets sharing department, licence and formats come back as one group."""
+        for number in range(3):
+            make_dataset(
+                f"避難所一覧{number}",
+                groups=[groups["bosai"]] if number else [],
+                resources=[
+                    {"name": "CSV", "url": "https://example.jp/a.csv", "format": "CSV"},
+                    {"name": "表", "url": "https://example.jp/a.xlsx", "format": "XLSX"},
+                ],
+            )
+        answer = search(
+            client, q="避難所一覧", **{"facet.field": '["res_format", "groups", "license_id"]'}
+        )
+        assert answer["count"] == 3
+        assert answer["facets"]["res_format"] == {"CSV": 3, "XLSX": 3}
+        assert answer["facets"]["groups"] == {"bosai": 2}
+        assert sum(answer["facets"]["license_id"].values()) == 3
 
     def test_facets_show_a_renamed_group_without_reindexing(self, client, catalogue, groups):
         Group.objects.filter(pk=groups["bosai"].pk).update(name="bosai-bohan")
