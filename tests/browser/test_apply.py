@@ -163,7 +163,10 @@ def test_correction_and_withdrawal_pages_are_accessible(
     page.goto(f"/applications/{application.receipt_number}/")
     expect(page.get_by_role("heading", name="補正への回答")).to_be_visible()
     assert axe_violations(page) == []
-    page.get_by_label("直した内容・伝えたいこと").fill("撮り直しました。")
+    page.get_by_role("link", name="補正に回答する").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("補正への回答")
+    assert axe_violations(page) == []
+    page.get_by_label("直した内容・伝えたいこと（任意）").fill("撮り直しました。")
     page.get_by_role("button", name="補正を送る").click()
     expect(page.get_by_role("status")).to_contain_text("補正の内容を送りました")
     page.get_by_role("link", name="この申請を取り下げる").click()
