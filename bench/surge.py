@@ -76,7 +76,7 @@ class Results:
 
 
 def answers_for(number: int) -> dict[str, object]:
-    from jichitai.procedures.demo_applications import cash_benefit_answers
+    from jichitai.procedures.demo_samples_benefits import cash_benefit_answers
 
     reference = f"9{number:09d}"
     return cash_benefit_answers(

@@ -23,7 +23,7 @@ ROUNDS = 3
 
 
 def submission(number: int) -> bytes:
-    from jichitai.procedures.demo_applications import cash_benefit_answers
+    from jichitai.procedures.demo_samples_benefits import cash_benefit_answers
 
     reference = f"7{number:09d}"
     answers = cash_benefit_answers(

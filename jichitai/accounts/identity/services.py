@@ -92,13 +92,18 @@ def complete_verification(
         provider, metadata, redirect_uri, params["code"], pending["verifier"]
     )
     claims = protocol.verified_claims(provider, metadata, id_token, pending["nonce"])
-    verification = _record(user, provider.key, provider.level, metadata["issuer"], claims)
+    verification = record_verification(
+        user, provider.key, provider.level, metadata["issuer"], claims
+    )
     return Verified(verification=verification, next_url=str(pending.get("next", "")))
 
 
-def _record(
+def record_verification(
     user: User, provider_key: str, level: str, issuer: str, claims: dict[str, Any]
 ) -> IdentityVerification:
+    """Link the provider's subject (`claims["sub"]`) to `user` and record a verification at
+    `level`, with its audit entry: what a provider's checked answer leads to (also used by the
+    demo data for its sample residents). Raises `identity.subject_taken`."""
     subject = str(claims["sub"])
     now = timezone.now()
     try:
