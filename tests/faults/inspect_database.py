@@ -23,13 +23,16 @@ def main() -> None:
     applications = {
         application.receipt_number: {
             "key": application.idempotency_key,
+            "procedure": application.procedure.slug,
             "attachments": [
                 default_storage.exists(attachment.storage_name)
                 for attachment in application.attachments.all()
             ],
             "audited": application.receipt_number in audited,
         }
-        for application in Application.objects.prefetch_related("attachments")
+        for application in Application.objects.select_related("procedure").prefetch_related(
+            "attachments"
+        )
     }
     print(
         json.dumps(

