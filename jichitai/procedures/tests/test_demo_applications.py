@@ -130,5 +130,17 @@ def test_each_departments_demo_staff_see_their_samples_and_no_others(
         listed = {application.receipt_number for application in page.context["page"]}
         expected = set().union(*(owners.get(code, set()) for code in departments))
         assert listed == expected, member.email
+        for receipt in listed:
+            assert client.get(f"/staff/applications/{receipt}/").status_code == 200
         checked |= departments & set(owners)
     assert checked == set(owners)  # every department with samples has demo staff
+
+
+def test_the_residents_and_the_company_see_their_samples(demo, client, signed_in) -> None:
+    for email in {sample.applicant for sample in demo_applications.SAMPLES}:
+        signed_in(client, User.objects.get(email=email))
+        page = client.get("/applications/").content.decode()
+        for application in Application.objects.filter(applicant__email=email):
+            assert application.receipt_number in page
+            detail = client.get(f"/applications/{application.receipt_number}/")
+            assert detail.status_code == 200
