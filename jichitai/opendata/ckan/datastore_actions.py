@@ -12,6 +12,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
+from jichitai.core.spreadsheet_csv import defuse_formula
 from jichitai.opendata.ckan import params
 from jichitai.opendata.ckan.errors import NotAuthorized, NotFound, ValidationError
 from jichitai.opendata.ckan.registry import ActionContext, action
@@ -21,6 +22,8 @@ from jichitai.opendata.datastore.tables import sql_type
 from jichitai.opendata.models import Resource
 
 RECORDS_FORMATS = ("objects", "lists", "csv", "tsv")
+# Datastore types whose values are numbers: a negative one (-3) is written as it is.
+NUMERIC_TYPES = frozenset({"int", "numeric"})
 
 
 def _resource(context: ActionContext, data: dict[str, Any]) -> tuple[str, Resource]:
@@ -113,22 +116,34 @@ def _records_format(data: dict[str, Any]) -> str:
 
 
 def _formatted(result: selectors.SearchResult, records_format: str) -> Any:
+    """The records in the asked format. objects and lists carry the values as stored; csv
+    and tsv are text a spreadsheet may open, so a cell it would run as a formula (=, +, -,
+    @, a tab or a carriage return first) gets a leading apostrophe, as every CSV the
+    portal serves does; numbers in numeric columns are kept as they are."""
     if records_format == "objects":
         return result.records
     if records_format == "lists":
         return [list(row) for row in result.rows]
+    numeric = [field["type"] in NUMERIC_TYPES for field in result.fields]
     buffer = io.StringIO()
     delimiter = "," if records_format == "csv" else "\t"
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     for row in result.rows:
-        writer.writerow(["" if value is None else _cell(value) for value in row])
+        writer.writerow(
+            [
+                _cell(value, numeric=is_numeric)
+                for value, is_numeric in zip(row, numeric, strict=True)
+            ]
+        )
     return buffer.getvalue()
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, *, numeric: bool) -> str:
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return defuse_formula(str(value), numeric=numeric)
 
 
 def _links(context_data: dict[str, Any], offset: int, limit: int) -> dict[str, str]:
@@ -153,6 +168,10 @@ def datastore_search(context: ActionContext, data: dict[str, Any]) -> dict[str, 
     comma-separated string; sort: "field desc, other asc"; limit (default 100, at most
     32000); offset; include_total (default true); distinct; records_format: objects, lists,
     csv or tsv. Japanese text in q matches substrings.
+
+    Unlike CKAN, csv and tsv records are safe to open in a spreadsheet: a text cell starting
+    with =, +, -, @, a tab or a carriage return gets a leading apostrophe (numbers in int
+    and numeric fields are kept as they are). objects and lists give the values as stored.
     """
     resource_id, resource = _resource(context, data)
     filters = _filters(data)

@@ -259,6 +259,53 @@ class TestParameters:
         tsv = ok(search(client, records_format="tsv", **common))["records"]
         assert tsv.splitlines()[1] == "蒲田図書館\t80\t210.25"
 
+    def test_csv_and_tsv_defuse_formulas_objects_and_lists_keep_the_stored_value(
+        self, client, make_dataset
+    ):
+        resource = make_dataset("計測値", resources=[{"name": "表"}]).resources.get()
+        load(
+            resource,
+            ["名称", "値", "メモ"],
+            [
+                ['=HYPERLINK("x")', "-3", "-3"],
+                ["@SUM(A1)", "2.5", "\tタブ"],
+                ["普通", "-1000.25", "+81 3 0000"],
+            ],
+            TableSchema.from_descriptor(
+                {"fields": [{"name": "名称"}, {"name": "値", "type": "number"}, {"name": "メモ"}]}
+            ),
+        )
+        rid = str(resource.pk)
+        common = {"resource_id": rid, "fields": "名称,値,メモ", "sort": "_id"}
+        text = ok(search(client, records_format="csv", **common))["records"]
+        # A number in a numeric column stays a number; the same text in a text column, and
+        # every formula-looking text, gets the apostrophe a spreadsheet shows, not runs.
+        assert list(csv.reader(io.StringIO(text))) == [
+            ['\'=HYPERLINK("x")', "-3.0", "'-3"],
+            ["'@SUM(A1)", "2.5", "'\tタブ"],
+            ["普通", "-1000.25", "'+81 3 0000"],
+        ]
+        tsv = ok(search(client, records_format="tsv", **common))["records"]
+        assert list(csv.reader(io.StringIO(tsv), delimiter="\t")) == list(
+            csv.reader(io.StringIO(text))
+        )
+        objects = ok(search(client, **common))["records"]
+        assert [record["名称"] for record in objects] == ['=HYPERLINK("x")', "@SUM(A1)", "普通"]
+        assert objects[0]["メモ"] == "-3" and objects[0]["値"] == -3
+        lists = ok(search(client, records_format="lists", **common))["records"]
+        assert lists[1] == ["@SUM(A1)", 2.5, "\tタブ"]
+
+    def test_csv_keeps_negative_integers_plain(self, client, facilities, make_dataset):
+        resource = make_dataset("整数", resources=[{"name": "表"}]).resources.get()
+        load(resource, ["番号", "値"], [["1", "-3"], ["2", "7"]])
+        rid = str(resource.pk)
+        text = ok(search(client, resource_id=rid, records_format="csv", fields="値"))["records"]
+        assert text.splitlines() == ["-3", "7"]
+        # The facilities file's formula, as the datastore keeps it, is defused in csv.
+        rid = str(facilities.pk)
+        text = ok(search(client, resource_id=rid, records_format="csv", fields="名称"))["records"]
+        assert text.splitlines()[5] == '"\'=HYPERLINK(""x"")"'
+
     def test_datastore_info(self, client, facilities):
         info = ok(client.get("/api/3/action/datastore_info", {"id": str(facilities.pk)}))
         assert info["meta"]["count"] == 6 and info["meta"]["id"] == str(facilities.pk)
