@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from jichitai.accounts import demo as demo_accounts
 from jichitai.accounts.models import User
 from jichitai.core.errors import DomainError
-from jichitai.procedures.demo_samples import ANSWER_CORRECTION, Sample, Step
+from jichitai.procedures.demo_samples import ANSWER_CORRECTION, SAMPLE_PDF, Sample, Step
 from jichitai.procedures.demo_samples_benefits import SAMPLES as BENEFIT_SAMPLES
 from jichitai.procedures.demo_samples_children import SAMPLES as CHILDREN_SAMPLES
 from jichitai.procedures.demo_samples_living import SAMPLES as LIVING_SAMPLES
@@ -88,7 +90,11 @@ def _take(
     if step.actor == "resident" and step.to == S.WITHDRAWN:
         return resident_actions.withdraw(resident, application)
     if step.actor == "resident" and step.to == ANSWER_CORRECTION:
-        return resident_actions.answer_correction(resident, application, message=step.message)
+        # With a file, as a resident re-sending the document asked for does.
+        upload = SimpleUploadedFile("resent.pdf", SAMPLE_PDF)
+        return resident_actions.answer_correction(
+            resident, application, message=step.message, upload=upload
+        )
     staff = _staff(step.actor, procedure, people)
     return review.move(staff, application, step.to, message=step.message, pages=step.pages)
 

@@ -15,7 +15,7 @@ from jichitai.governance.models import AuditEvent
 from jichitai.procedures import demo_applications
 from jichitai.procedures.demo_forms import FORMS
 from jichitai.procedures.demo_forms_benefits import FORMS as BENEFIT_FORMS
-from jichitai.procedures.demo_samples import Sample
+from jichitai.procedures.demo_samples import ANSWER_CORRECTION, Sample
 from jichitai.procedures.models import Application, ApplicationEvent, InternalNote, Procedure
 from jichitai.procedures.models import ApplicationStatus as S
 from jichitai.procedures.services.direct import KEY_NAMESPACE
@@ -53,8 +53,13 @@ def test_every_demo_procedure_has_samples_in_the_states_declared(demo) -> None:
         assert application.applicant.email == sample.applicant
         assert application.status == sample.status, sample.key
         assert application.receipt_number and application.due_date
-        # Every step is in the history.
+        # Every step is in the history; a correction answered came with its file.
         assert application.events.count() == len(sample.steps)
+        if any(step.to == ANSWER_CORRECTION for step in sample.steps):
+            answered = application.events.get(
+                actor_id=application.applicant_id, to_status=S.UNDER_REVIEW
+            )
+            assert "resent.pdf" in answered.message
         by_procedure.setdefault(sample.procedure, set()).add(sample.status)
     assert set(by_procedure) == set(FORMS) | set(BENEFIT_FORMS)
     assert all(len(states) >= 2 for states in by_procedure.values()), by_procedure
