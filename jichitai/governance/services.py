@@ -9,8 +9,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from jichitai.core import request_context
-from jichitai.governance import chain
-from jichitai.governance.models import AuditChainHead, AuditEvent
+from jichitai.governance import appending
+from jichitai.governance.models import AuditEvent
 
 Outcome = Literal["success", "failure", "denied"]
 PersonalDataAccess = Literal["view", "change", "export", "create", "delete"]
@@ -49,9 +49,7 @@ def record_event(
     # No savepoint: if the entry cannot be written, the change it records must not commit
     # either, so a failure here rolls back the caller's whole transaction.
     with transaction.atomic(savepoint=False):
-        head = _locked_head()
         event = AuditEvent(
-            sequence=head.last_sequence + 1,
             occurred_at=timezone.now(),
             actor_id=actor_id,
             actor_label=actor_label[:254],
@@ -64,13 +62,8 @@ def record_event(
             ip_address=context.client_ip,
             request_id=context.request_id,
             detail=dict(detail or {}),
-            previous_hash=head.last_hash,
         )
-        event.entry_hash = chain.entry_hash(event.previous_hash, chain.hashed_content(event))
-        event.save(force_insert=True)
-        head.last_sequence = event.sequence
-        head.last_hash = event.entry_hash
-        head.save(update_fields=["last_sequence", "last_hash"])
+        appending.append(event)
     return event
 
 
@@ -96,12 +89,3 @@ def record_personal_data_access(
         fields=fields,
         detail={"purpose": purpose} if purpose else None,
     )
-
-
-def _locked_head() -> AuditChainHead:
-    """The chain head, locked for this transaction (created on first use)."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": chain.GENESIS_HASH})
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
-    return head

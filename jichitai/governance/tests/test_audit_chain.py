@@ -1,11 +1,14 @@
 """The audit log's hash chain: appended in order, and any tampering is found."""
 
+import hashlib
+import threading
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from jichitai.governance import services
+from jichitai.governance import chain, services
 from jichitai.governance.models import AuditEvent
 from jichitai.governance.selectors import verify_chain
 
@@ -110,3 +113,55 @@ def test_personal_data_access_names_fields_not_values(make_user) -> None:
     assert event.fields == ["display_name", "email"]
     assert event.object_type == "accounts.user" and event.subject_id == resident.pk
     assert "大田 花子" not in str(event.detail)
+
+
+def test_the_payload_cut_around_the_head_joins_into_the_hashed_text() -> None:
+    content = {
+        "sequence": 7,
+        "action": "application.submit",
+        "actor_label": 'quote " and 区民 and \\ and %s',
+        "detail": {"b": 1, "a": ["x", None]},
+        "subject_id": None,
+    }
+    without_sequence = {key: value for key, value in content.items() if key != "sequence"}
+    before, between, after = chain.payload_around_head(without_sequence)
+    previous = "ab" * 32
+    joined = before + previous + between + "7" + after
+    assert hashlib.sha256(joined.encode()).hexdigest() == chain.entry_hash(previous, content)
+
+
+def test_entries_with_any_text_verify() -> None:
+    services.record_event(
+        "role.grant",
+        actor_label='区民 太郎 "quoted" \\ %s %(name)s \'',
+        detail={"reason": "改行\nタブ\t", "nested": {"z": 1, "a": [1.5, None, True]}},
+        fields=["b", "a"],
+    )
+    services.record_event("auth.sign_in", actor_label="😀")
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_keep_the_chain_whole() -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; the race is exercised on PostgreSQL")
+    failures: list[Exception] = []
+
+    def append_some(worker: int) -> None:
+        try:
+            for number in range(15):
+                with transaction.atomic():
+                    services.record_event("test.append", detail={"w": worker, "n": number})
+        except Exception as error:  # collected and asserted below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=append_some, args=(worker,)) for worker in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    result = verify_chain()
+    assert result.ok and result.checked == 90
