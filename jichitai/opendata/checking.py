@@ -17,7 +17,12 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext as _
 
-from jichitai.opendata.standards import StandardDataset, StandardMatch, match_standard
+from jichitai.opendata.standards import (
+    StandardDataset,
+    StandardMatch,
+    match_standard,
+    missing_required_labels,
+)
 from jichitai.opendata.tabular import japanese_checks
 from jichitai.opendata.tabular.encoding import EncodingError, decode_table
 from jichitai.opendata.tabular.headers import find_header_row, normalise_label
@@ -182,7 +187,10 @@ def check_table(
     formulas: list[Formula] = (),  # type: ignore[assignment]
     progress: Progress = _nothing,
 ) -> FileCheck:
-    """Check a table's rows (header included, anywhere in the first lines)."""
+    """Check a table's rows (header included, anywhere in the first lines). With `standard`
+    (the data set declares it, or the command line names it) the file is checked against
+    that standard, and its missing required columns are errors; without, a standard is
+    matched from the header when one fits."""
     if not any(any(cell.strip() for cell in row) for row in rows):
         raise Unreadable(_("表が空です。"))
     first = find_header_row(rows)
@@ -201,6 +209,15 @@ def check_table(
         # 40–80 % while validating, by the rows checked so far.
         progress=lambda done, total: progress(40 + 40 * done // max(total, 1)),
     )
+    if standard is not None and match is not None:
+        # The file is said to follow this standard: each required column it lacks is an
+        # error (of the layout, current or older, its header follows best).
+        missing = [
+            Issue("missing-label", field_name=name, note="required")
+            for name in missing_required_labels(labels, match.layout)
+        ]
+        report.issues = [*missing, *report.issues]
+        report.error_count += len(missing)
     code_errors = japanese_checks.code_check_digit_errors(table.frame, labels)
     if code_errors:
         report.issues = sorted(

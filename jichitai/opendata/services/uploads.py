@@ -1,7 +1,8 @@
 """Uploading a resource's file, checking it in the background, and publishing it.
 
 `receive_upload` stores the original and queues the check; `check_file` (run by the task)
-decodes, finds the header, recognises a standard data set, validates against its Table
+decodes, finds the header, recognises a standard data set (the one the data set declares in
+`conforms_to`, whose required columns must then be there), validates against its Table
 Schema, runs the Japanese checks and the personal-data scan, and writes the UTF-8-with-BOM
 copy to publish; `clear_personal_data` and `publish_file` are the staff's decisions.
 Nothing is published half-way: a resource's public file changes only in `publish_file`.
@@ -34,6 +35,7 @@ from jichitai.opendata.models import CheckStatus, Dataset, Resource, ResourceFil
 from jichitai.opendata.services.catalogue import touch
 from jichitai.opendata.services.datastore import drop_table_of, enqueue_load, is_table
 from jichitai.opendata.sniffing import SNIFF_BYTES, sniff
+from jichitai.opendata.standards import standard_named
 from jichitai.opendata.tabular.report import Issue
 
 logger = logging.getLogger(__name__)
@@ -112,8 +114,13 @@ def check_file(file_id: int) -> ResourceFile:
         return stored
     with default_storage.open(stored.original_storage_name, "rb") as handle:
         raw = handle.read()
+    # A data set that declares a standard (conforms_to, published as dct:conformsTo) has its
+    # tables checked against it; an unknown code checks nothing more than a plain file.
+    standard = standard_named(stored.resource.dataset.conforms_to)
     try:
-        check = check_bytes(raw, stored.format, progress=lambda p: _progress(stored, p))
+        check = check_bytes(
+            raw, stored.format, standard=standard, progress=lambda p: _progress(stored, p)
+        )
     except Unreadable as error:
         return _finish(stored, status=CheckStatus.UNREADABLE, message=str(error))
     except Exception:  # a file that breaks a check must not stay "checking" for ever

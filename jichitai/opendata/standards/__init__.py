@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jichitai.opendata.standards.catalogue import STANDARD_DATASETS, Layout, StandardDataset
-from jichitai.opendata.tabular.headers import label_overlap
+from jichitai.opendata.tabular.headers import label_overlap, normalise_label
 
 # A file is taken to follow a layout when this share of the layout's columns is present.
 MATCH_THRESHOLD = 0.6
@@ -20,6 +20,30 @@ class StandardMatch:
 
 def standard_by_id(identifier: str) -> StandardDataset | None:
     return next((s for s in STANDARD_DATASETS if s.id == identifier), None)
+
+
+def standard_named(name: str) -> StandardDataset | None:
+    """The standard data set a person named: by its id (aed-locations) or its Japanese title
+    (AED設置箇所一覧, compared as labels are: NFKC, spaces ignored)."""
+    name = name.strip()
+    if not name:
+        return None
+    found = standard_by_id(name)
+    if found is not None:
+        return found
+    wanted = normalise_label(name)
+    return next((s for s in STANDARD_DATASETS if normalise_label(s.title) == wanted), None)
+
+
+def missing_required_labels(labels: list[str], layout: Layout) -> list[str]:
+    """The layout's required columns (constraints.required) that the labels lack, in the
+    layout's order; labels are compared after normalisation, as when matching."""
+    present = {normalise_label(label) for label in labels}
+    return [
+        f["name"]
+        for f in layout.fields
+        if f.get("constraints", {}).get("required") and normalise_label(f["name"]) not in present
+    ]
 
 
 def match_standard(labels: list[str], only: StandardDataset | None = None) -> StandardMatch | None:
@@ -43,5 +67,7 @@ __all__ = [
     "StandardDataset",
     "StandardMatch",
     "match_standard",
+    "missing_required_labels",
     "standard_by_id",
+    "standard_named",
 ]

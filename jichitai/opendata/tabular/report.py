@@ -64,6 +64,11 @@ class Issue:
             return _("主キーが空か、ほかの行と重複しています。")
         if self.type == "blank-row":
             return _("空の行です。")
+        if self.type == "missing-label":
+            return _(
+                "準拠する標準データセットの必須項目「%(field)s」の列がありません。"
+                "見出しが「%(field)s」の列を加えてください。"
+            ) % {"field": where}
         if self.type == "missing-cell":
             return _("列が足りません（「%(field)s」の値がありません）。") % {"field": where}
         if self.type == "municipality-code":
@@ -153,6 +158,7 @@ class Issue:
 
 # Where in a row each kind of error is reported, so reports read in a stable order.
 PHASES = {
+    "missing-label": -1,
     "type-error": 0,
     "constraint-error": 0,
     "municipality-code": 0,

@@ -23,6 +23,19 @@ def test_demo_catalogue(client) -> None:
     assert published.count() == Dataset.objects.count()
     assert published.filter(encoding="cp932").exists()
     assert ResourceFile.objects.filter(status=CheckStatus.FAILED).count() == 1
+    # Each data set that declares a standard was checked against it and conforms.
+    declared = Dataset.objects.exclude(conforms_to="")
+    assert declared.count() == len(demo.STANDARD_DEMOS) + 1  # and the オープンデータ一覧
+    for dataset in declared:
+        file = dataset.resources.get().published_file
+        assert (file.standard_id, file.error_count) == (dataset.conforms_to, 0), dataset.name
+    # The one file with intended errors keeps its report (values, not missing columns).
+    failed = ResourceFile.objects.get(status=CheckStatus.FAILED)
+    assert failed.resource.dataset.conforms_to == "population-by-area-and-age"
+    assert [(i["type"], i["row_number"]) for i in failed.issues] == [
+        ("type-error", 5),
+        ("type-error", 9),
+    ]
     assert all("サンプル" in dataset.title for dataset in Dataset.objects.all())
     found = client.get("/api/3/action/package_search", {"q": "避難"}).json()["result"]
     assert [package["name"] for package in found["results"]] == ["evacuation-sites"]

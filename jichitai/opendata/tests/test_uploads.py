@@ -93,6 +93,64 @@ def test_errors_are_reported_by_row_and_column_and_block_publication(clerk, reso
     assert refused.value.code == "opendata.not_publishable"
 
 
+def declare(resource: Any, standard: str) -> None:
+    Dataset.objects.filter(pk=resource.dataset_id).update(conforms_to=standard)
+
+
+def test_a_declared_standards_missing_required_columns_are_errors_that_block_publication(
+    clerk, resource
+):
+    declare(resource, "aed-locations")
+    # 名称,緯度,経度 alone: the older layout fits best, and its 住所 is required.
+    stored = upload(clerk, resource, "名称,緯度,経度\r\n区役所,35.56,139.71\r\n".encode())
+    assert stored.status == CheckStatus.FAILED and stored.error_count == 1
+    assert (stored.standard_id, stored.layout) == ("aed-locations", "legacy")
+    assert [(i["type"], i["row_number"], i["field_name"]) for i in stored.issues] == [
+        ("missing-label", None, "住所")
+    ]
+    assert "「住所」の列がありません" in stored.issues[0]["message"]
+    assert stored.published_storage_name == ""
+    with pytest.raises(DomainError) as refused:
+        publish_file(clerk, stored)
+    assert refused.value.code == "opendata.not_publishable"
+    # The full report (the CSV staff download) names the column too.
+    assert "住所" in stored_bytes(stored.report_storage_name).decode("utf-8-sig")
+
+
+def test_the_declared_standard_is_checked_in_its_current_layout_too(clerk, resource):
+    declare(resource, "AED設置箇所一覧")  # the Japanese title names it as well as the id
+    current = standard_by_id("aed-locations").current  # type: ignore[union-attr]
+    labels = [label for label in current.labels if label not in {"名称", "所在地_連結表記"}]
+    rows = [dict(zip(current.labels, row, strict=True)) for row in sample_rows(current, 2)]
+    table = [labels, *[[row[label] for label in labels] for row in rows]]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(table)
+    stored = upload(clerk, resource, buffer.getvalue().encode())
+    assert (stored.standard_id, stored.layout) == ("aed-locations", "current")
+    assert [(i["type"], i["field_name"]) for i in stored.issues] == [
+        ("missing-label", "名称"),
+        ("missing-label", "所在地_連結表記"),
+    ]
+    assert stored.status == CheckStatus.FAILED
+
+
+def test_a_file_following_the_declared_standard_passes_and_a_stranger_is_checked_against_it(
+    clerk, resource
+):
+    declare(resource, "aed-locations")
+    assert upload(clerk, resource, aed_csv().encode()).status == CheckStatus.PASSED
+    # Without the declaration this file matches no standard and passes; declared, the
+    # standard's required columns are asked for.
+    plain = "施設,備考\r\n区役所,なし\r\n".encode()
+    stored = upload(clerk, resource, plain, "other.csv")
+    assert [i["field_name"] for i in stored.issues] == ["名称", "住所"]
+    declare(resource, "")
+    assert upload(clerk, resource, plain, "other.csv").status == CheckStatus.PASSED
+    # A code the register does not know is a label only: nothing more is checked.
+    declare(resource, "https://example.jp/standard")
+    assert upload(clerk, resource, plain, "other.csv").status == CheckStatus.PASSED
+
+
 def test_codes_missing_their_check_digit_are_repaired_with_a_warning(clerk, resource):
     def drop(table: list[list[str]]) -> None:
         table[1][0] = "13111"

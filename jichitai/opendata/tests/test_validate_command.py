@@ -79,7 +79,43 @@ def test_a_named_schema_is_used_even_when_the_header_barely_matches(tmp_path):
     assert code == 0 and json.loads(out)["standard"] is None
     code, out, _ = run(str(path), "--json", "--schema", "aed-locations")
     assert code == 1
-    assert [e["code"] for e in json.loads(out)["errors"]] == ["type-error"]
+    assert [(e["code"], e["column"]) for e in json.loads(out)["errors"]] == [
+        ("missing-label", "住所"),
+        ("type-error", "緯度"),
+    ]
+
+
+def test_a_named_schemas_missing_required_columns_are_errors_in_japanese_and_english(tmp_path):
+    path = tmp_path / "few.csv"
+    path.write_text("名称,緯度,経度\r\n区役所,35.56,139.71\r\n", encoding="utf-8")
+    code, out, _ = run(str(path), "--json")
+    assert code == 0 and json.loads(out)["valid"] is True
+    code, out, _ = run(str(path), "--json", "--schema", "aed-locations")
+    report = json.loads(out)
+    assert code == 1 and report["valid"] is False and report["error_count"] == 1
+    assert report["standard"]["layout"] == "legacy"
+    [missing] = report["errors"]
+    assert (missing["code"], missing["column"], missing["row"]) == ("missing-label", "住所", None)
+    assert missing["message"] == (
+        "準拠する標準データセットの必須項目「住所」の列がありません。"
+        "見出しが「住所」の列を加えてください。"
+    )
+    code, out, _ = run(str(path), "--schema", "aed-locations", "--language", "en")
+    assert code == 1
+    assert "missing-label" in out and "住所" in out and "requires" in out
+    assert out.rstrip().endswith("invalid")
+
+
+def test_the_schema_can_be_named_by_its_japanese_title(tmp_path):
+    path = aed_file(tmp_path)
+    code, out, _ = run(str(path), "--json", "--schema", "AED設置箇所一覧")
+    assert code == 0 and json.loads(out)["standard"]["id"] == "aed-locations"
+    code, out, _ = run(str(path), "--json", "--schema", " ＡＥＤ設置箇所一覧 ")
+    assert code == 0 and json.loads(out)["standard"]["id"] == "aed-locations"
+    few = tmp_path / "few.csv"
+    few.write_text("名称,緯度,経度\r\n区役所,35.56,139.71\r\n", encoding="utf-8")
+    code, out, _ = run(str(few), "--json", "--schema", "AED設置箇所一覧")
+    assert code == 1 and json.loads(out)["errors"][0]["column"] == "住所"
 
 
 def test_an_xlsx_is_validated_too(tmp_path):

@@ -1,7 +1,8 @@
 """`manage.py opendata_validate FILE [--schema ID] [--json]`: check a file as an upload is checked.
 
 The same checks as the upload task (`opendata.checking.check_bytes`): encoding, header row,
-the standard data set (matched automatically unless `--schema` names one), Table Schema,
+the standard data set (matched automatically unless `--schema` names one, by id or Japanese
+title; a named standard's required columns must be in the file), Table Schema,
 Japanese checks, personal data. Prints the report, as JSON with `--json`. Exit status: 0 when
 the file has no errors, 1 when it has errors, 2 when it cannot be read at all.
 """
@@ -18,7 +19,7 @@ from django.utils import translation
 from jichitai.core.errors import DomainError
 from jichitai.opendata.checking import FileCheck, Unreadable, check_bytes
 from jichitai.opendata.sniffing import SNIFF_BYTES, sniff
-from jichitai.opendata.standards import STANDARD_DATASETS, standard_by_id
+from jichitai.opendata.standards import STANDARD_DATASETS, standard_named
 from jichitai.opendata.tabular.report import Issue
 
 ERRORS_FOUND = 1
@@ -32,8 +33,10 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the file to check")
         parser.add_argument(
             "--schema",
-            help="standard data set id (default: matched from the header); one of "
-            + ", ".join(s.id for s in STANDARD_DATASETS),
+            help="the standard data set the file must follow, by id or Japanese title: its "
+            "required columns missing from the file are errors (default: matched from the "
+            "header, without that check); one of "
+            + ", ".join(f"{s.id} ({s.title})" for s in STANDARD_DATASETS),
         )
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
         parser.add_argument("--language", default="ja", help="messages' language (ja or en)")
@@ -42,7 +45,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         standard = None
         if options["schema"]:
-            standard = standard_by_id(options["schema"])
+            standard = standard_named(options["schema"])
             if standard is None:
                 raise CommandError(f"unknown schema {options['schema']!r}", returncode=UNREADABLE)
         try:
