@@ -259,6 +259,7 @@ def child(entries: int, requests: int) -> None:
     generated_s = time.perf_counter() - started
     figures = measure(requests)
     figures["generate_s"] = generated_s
+    figures["load"] = os.getloadavg()[0]  # other work on the machine skews the figures
     print(json.dumps(figures, ensure_ascii=False))
 
 
@@ -304,15 +305,29 @@ def main() -> None:
                 figures["postgresql"] = run_on(url, args.entries, requests)
         finally:
             live_server.drop_database(created)
-    nan = {"search_p50": float("nan"), "search_p95": float("nan"), "show_p95": float("nan")}
+    nan = {key: float("nan") for key in ("search_p50", "search_p95", "show_p50", "show_p95")}
     sqlite, postgresql = figures["sqlite"], figures.get("postgresql", nan)
+    if "postgresql" not in figures:
+        print("postgresql: not reachable, its figures are nan")
     for database, found in figures.items():
         print(
             f"{database}: generated in {found['generate_s']:.0f} s; matches per word: "
             + ", ".join(f"{word}={count}" for word, count in found["matches"].items())
         )
+    for database, found in (("sqlite", sqlite), ("postgresql", postgresql)):
+        print(
+            f"{database}: search p50 {found['search_p50']:.0f} ms,"
+            f" p95 {found['search_p95']:.0f} ms;"
+            f" package_show p50 {found['show_p50']:.1f} ms, p95 {found['show_p95']:.1f} ms;"
+            f" ratio {found['search_p95'] / found['show_p95']:.1f};"
+            f" load average after measuring {found.get('load', float('nan')):.2f}"
+        )
+    print(
+        f"load average (1, 5, 15 min) at the end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
+    )
     print(
         f"bench catalog: ratio={sqlite['search_p95'] / sqlite['show_p95']:.1f}"
+        f" ratio_postgresql={postgresql['search_p95'] / postgresql['show_p95']:.1f}"
         f" search_p50_ms_sqlite={sqlite['search_p50']:.0f}"
         f" search_p95_ms_sqlite={sqlite['search_p95']:.0f}"
         f" search_p50_ms_postgresql={postgresql['search_p50']:.0f}"
