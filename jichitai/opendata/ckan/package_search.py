@@ -212,7 +212,8 @@ def package_search(user: Any, data: dict[str, Any], base_url: str) -> dict[str, 
                 for value, count in counts
             ],
         }
-    page = page_of(matches, ordering, request.start, request.rows) if request.rows else []
+    wanted = request.rows and total > request.start  # No page to fetch past the last match.
+    page = page_of(matches, ordering, request.start, request.rows) if wanted else []
     return {
         "count": total,
         "sort": request.sort,
