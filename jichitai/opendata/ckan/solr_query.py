@@ -1,10 +1,19 @@
 """The part of Solr's query syntax that CKAN clients send, turned into Django Q objects.
 
 Harvesters and portals send `q` and `fq` such as `organization:kankyo-ka OR organization:x`,
-`-groups:bosai`, `tags:"子育て・教育"`, `res_format:CSV` and
-`metadata_modified:[2024-01-01T00:00:00Z TO *]`. We parse exactly that subset — clauses,
-`AND`/`OR`/`NOT`, `+`/`-` prefixes, quoted values, value groups `field:(a OR b)` and ranges —
-and refuse anything else with CKAN's Search Query Error, never a 500.
+`-groups:bosai`, `!tags:y`, `NOT groups:z`, `-(organization:a OR organization:b)`,
+`tags:"子育て・教育"`, `res_format:CSV`, `*:* -capacity:private` and ranges on the metadata dates
+such as `metadata_modified:[2024-01-01T00:00:00Z TO *]` or `metadata_modified:[NOW-1DAY TO NOW]`
+(see solr_dates). We parse that subset of Solr's standard query parser — clauses, `AND`/`OR`/
+`NOT` (`&&`, `||`, `!`), `+`/`-` prefixes, quoted values, parentheses, value groups
+`field:(a OR b)`, ranges with `[ ]`/`{ }` bounds, boosts `^2` (no effect on a filter) — and
+refuse anything else (local parameters `{!…}`, fuzzy and proximity `~`) with CKAN's Search Query
+Error, never a 500.
+
+Juxtaposed clauses must all match (CKAN sends `q.op=AND`); `OR` binds tighter than the implied
+AND, so `a OR b c` is `(a OR b) AND c`. A negated clause matches what the clause does not, also
+alone or inside parentheses, which is what a caller means (Solr needs `*:*` added for a purely
+negative group; we do not).
 
 Free text (no field, or the `text` field) is a substring match on normalised text, which is
 how Japanese is found without word boundaries (see core.search).
@@ -22,34 +31,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jichitai.core.japanese.text import normalize_for_search
+from jichitai.opendata.ckan import solr_dates
 from jichitai.opendata.ckan.errors import SearchQueryError
 from jichitai.opendata.models import Dataset
 
-# One token: a quoted string, a range, a parenthesised value group, or a run of other text.
-_TOKEN = re.compile(
-    r"""\s*(?:
-        (?P<sign>[+-])?(?:(?P<field>[A-Za-z_][A-Za-z0-9_.]*):)?
-        (?P<value>"(?:[^"\\]|\\.)*"|[\[{][^\]}]*[\]}]|\([^)]*\)|[^\s()"]+)
-    )""",
-    re.VERBOSE,
-)
-_RANGE = re.compile(r"^([\[{])\s*(\S+)\s+TO\s+(\S+)\s*([\]}])$")
 MATCH_ALL = {"*:*", "*", ""}
 # Explicit conditions for "everything" and "nothing": an empty Q() vanishes when OR-ed.
 ALL = Q(pk__isnull=False)
 NONE = Q(pk__in=[])
-
-
-@dataclass
-class Clause:
-    negated: bool
-    condition: Q
-
-
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        return re.sub(r"\\(.)", r"\1", value[1:-1])
-    return value
 
 
 def _in(subquery_filter: dict[str, object]) -> Q:
@@ -109,53 +98,194 @@ FIELDS: dict[str, Callable[[str], Q]] = {
 DATE_FIELDS = {"metadata_modified", "metadata_created"}
 
 
-def _solr_date(text: str, field: str) -> dt.datetime | None:
-    if text == "*":
-        return None
-    if text.upper() == "NOW":
-        return timezone.now()
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise SearchQueryError(f"{field}: cannot parse date {text!r}") from None
-    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=dt.UTC)
+_SPACE = re.compile(r"\s+")
+_FIELD = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*|\*):(?=[^\s)])")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_RANGE = re.compile(r'[\[{](?:[^\]}"]|"(?:[^"\\]|\\.)*")*[\]}]')
+_BARE = re.compile(r'(?:[^\s()"\\^~]|\\.)+')
+_BOOST = re.compile(r"\^\d+(?:\.\d+)?")
+_BOUND = r'("(?:[^"\\]|\\.)*"|[^\s"]+)'
+_RANGE_PARTS = re.compile(rf"([\[{{])\s*{_BOUND}\s+TO\s+{_BOUND}\s*([\]}}])")
+_OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT"}
 
 
-def _date_condition(field: str, value: str) -> Q:
-    match = _RANGE.match(value)
-    if not match:
-        return Q(**{field: _solr_date(value, field)})
-    opening, low, high, closing = match.groups()
-    condition = ALL
-    start, end = _solr_date(low, field), _solr_date(high, field)
-    if start is not None:
-        condition &= Q(**{f"{field}__{'gte' if opening == '[' else 'gt'}": start})
-    if end is not None:
-        condition &= Q(**{f"{field}__{'lte' if closing == ']' else 'lt'}": end})
-    return condition
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "(", ")", "AND", "OR", "NOT", "+", "-", "field(" (a value group), "term"
+    field: str | None = None
+    value: str = ""
 
 
-def _field_condition(field: str, raw: str) -> Q:
-    if field in DATE_FIELDS:
-        return _date_condition(field, raw)
-    if field not in FIELDS:
-        raise SearchQueryError(f"undefined field {field}")
-    if raw.startswith("(") and raw.endswith(")"):
-        # A value group, `tags:(a OR b)`: any of the values.
-        words = [w for w in re.findall(r'"(?:[^"\\]|\\.)*"|\S+', raw[1:-1]) if w != "OR"]
-        if not words:
-            raise SearchQueryError(f"empty value group for {field}")
-        condition = NONE
-        for word in words:
-            condition |= _value_condition(field, _unquote(word))
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return re.sub(r"\\(.)", r"\1", value[1:-1])
+    return re.sub(r"\\(.)", r"\1", value)
+
+
+def tokenize(query: str) -> list[Token]:
+    """The query's tokens; SearchQueryError for syntax outside the subset."""
+    tokens: list[Token] = []
+    position = 0
+    while position < len(query):
+        if space := _SPACE.match(query, position):
+            position = space.end()
+            continue
+        char = query[position]
+        if query.startswith("{!", position):
+            raise SearchQueryError("local parameters {!...} are not supported")
+        if char in "()":
+            tokens.append(Token(char))
+            position += 1
+            position = _skip_boost(query, position)
+            continue
+        if char in "+-!" and position + 1 < len(query) and not query[position + 1].isspace():
+            tokens.append(Token("NOT" if char == "!" else char))
+            position += 1
+            continue
+        field = None
+        if found := _FIELD.match(query, position):
+            field, position = found.group(1), found.end()
+            if query.startswith("(", position):
+                tokens.append(Token("field(", field))
+                tokens.append(Token("("))
+                position += 1
+                continue
+        value_match = (
+            _QUOTED.match(query, position)
+            or _RANGE.match(query, position)
+            or _BARE.match(query, position)
+        )
+        if not value_match:
+            raise SearchQueryError(f"cannot parse {query[position:]!r}")
+        value, position = value_match.group(), value_match.end()
+        if query.startswith("~", position):
+            raise SearchQueryError("fuzzy and proximity searches (~) are not supported")
+        position = _skip_boost(query, position)
+        if field is None and value in _OPERATORS:
+            tokens.append(Token(_OPERATORS[value]))
+        else:
+            tokens.append(Token("term", field, value))
+    return tokens
+
+
+def _skip_boost(query: str, position: int) -> int:
+    """Past a boost such as `^2`: it weighs relevance, so a filter ignores it."""
+    boost = _BOOST.match(query, position)
+    if boost:
+        return boost.end()
+    if query.startswith(("^", "~"), position):
+        raise SearchQueryError(f"cannot parse {query[position:]!r}")
+    return position
+
+
+class _Parser:
+    """Recursive descent over the tokens: sequence := either (AND? either)*;
+    either := unary (OR unary)*; unary := (NOT | - | +) unary | primary;
+    primary := ( sequence ) | field:( sequence ) | term."""
+
+    def __init__(self, tokens: list[Token], default_field: str) -> None:
+        self.tokens = tokens
+        self.position = 0
+        self.fields = [default_field]
+        self.now = timezone.now()  # One NOW for the whole query, as in Solr.
+
+    def peek(self) -> str | None:
+        return self.tokens[self.position].kind if self.position < len(self.tokens) else None
+
+    def take(self) -> Token:
+        token = self.tokens[self.position]
+        self.position += 1
+        return token
+
+    def sequence(self) -> Q:
+        condition = self.either()
+        while self.peek() not in {None, ")"}:
+            if self.peek() == "AND":
+                self.take()
+            condition &= self.either()
         return condition
-    return _value_condition(field, _unquote(raw))
+
+    def either(self) -> Q:
+        condition = self.unary()
+        while self.peek() == "OR":
+            self.take()
+            condition |= self.unary()
+        return condition
+
+    def unary(self) -> Q:
+        kind = self.peek()
+        if kind in {"NOT", "-"}:
+            self.take()
+            return ~self.unary()
+        if kind == "+":
+            self.take()
+            return self.unary()
+        return self.primary()
+
+    def primary(self) -> Q:
+        kind = self.peek()
+        if kind is None:
+            raise SearchQueryError("the query ends where a clause should follow")
+        token = self.take()
+        if kind in {"(", "field("}:
+            if kind == "field(":
+                _check_field(token.field or "")
+                self.fields.append(token.field or "")
+                self.take()  # The "(" after it.
+            if self.peek() == ")":
+                raise SearchQueryError("empty parentheses")
+            condition = self.sequence()
+            if self.peek() != ")":
+                raise SearchQueryError("unbalanced parentheses: ')' missing")
+            self.take()
+            if kind == "field(":
+                self.fields.pop()
+            return condition
+        if kind == "term":
+            return self.term(token.field or self.fields[-1], token.value)
+        raise SearchQueryError(f"unexpected {kind!r}")
+
+    def term(self, field: str, value: str) -> Q:
+        if field == "*":
+            if value != "*":
+                raise SearchQueryError("only *:* may name every field")
+            return ALL
+        _check_field(field)
+        if value.startswith(("[", "{")):
+            return self.range(field, value)
+        value = _unquote(value)
+        if value == "*":
+            return ALL
+        if field in DATE_FIELDS:
+            return Q(**{field: self.date(field, value)})
+        return FIELDS[field](value)
+
+    def range(self, field: str, value: str) -> Q:
+        if field not in DATE_FIELDS:
+            raise SearchQueryError(f"ranges are supported on {', '.join(sorted(DATE_FIELDS))}")
+        parts = _RANGE_PARTS.fullmatch(value)
+        if not parts:
+            raise SearchQueryError(f"cannot parse range {value!r}")
+        opening, low, high, closing = parts.groups()
+        condition = ALL
+        if low != "*":
+            lookup = "gte" if opening == "[" else "gt"
+            condition &= Q(**{f"{field}__{lookup}": self.date(field, _unquote(low))})
+        if high != "*":
+            lookup = "lte" if closing == "]" else "lt"
+            condition &= Q(**{f"{field}__{lookup}": self.date(field, _unquote(high))})
+        return condition
+
+    def date(self, field: str, text: str) -> dt.datetime:
+        try:
+            return solr_dates.parse(text, self.now)
+        except solr_dates.DateSyntaxError as error:
+            raise SearchQueryError(f"{field}: {error}") from None
 
 
-def _value_condition(field: str, value: str) -> Q:
-    if value == "*" and field != "text":
-        return ALL
-    return FIELDS[field](value)
+def _check_field(field: str) -> None:
+    if field not in FIELDS and field not in DATE_FIELDS:
+        raise SearchQueryError(f"undefined field {field}")
 
 
 def parse(query: str, *, default_field: str = "text") -> Q:
@@ -163,43 +293,13 @@ def parse(query: str, *, default_field: str = "text") -> Q:
     query = query.strip()
     if query in MATCH_ALL:
         return Q()
-    groups: list[list[Clause]] = [[]]
-    position, negate_next, pending_or = 0, False, False
-    while position < len(query):
-        match = _TOKEN.match(query, position)
-        if not match or match.end() == position:
-            raise SearchQueryError(f"cannot parse {query[position:]!r}")
-        position = match.end()
-        sign, field, value = match.group("sign"), match.group("field"), match.group("value")
-        if field is None and sign is None and value in {"AND", "&&"}:
-            continue
-        if field is None and sign is None and value in {"OR", "||"}:
-            pending_or = True
-            continue
-        if field is None and sign is None and value == "NOT":
-            negate_next = True
-            continue
-        if field is None and value.startswith("(") and value.endswith(")"):
-            raise SearchQueryError("grouping with parentheses is not supported")
-        condition = _field_condition(field or default_field, value)
-        clause = Clause(negated=negate_next or sign == "-", condition=condition)
-        negate_next = False
-        if pending_or and groups[-1]:
-            groups[-1].append(clause)
-        else:
-            groups.append([clause])
-        pending_or = False
-    result = Q()
-    for group in groups:
-        if not group:
-            continue
-        any_of = NONE
-        for clause in group:
-            any_of |= ~clause.condition if clause.negated else clause.condition
-        result &= any_of
-    return result
+    parser = _Parser(tokenize(query), default_field)
+    condition = parser.sequence()
+    if parser.peek() is not None:
+        raise SearchQueryError("unbalanced parentheses: unexpected ')'")
+    return condition
 
 
 def mentions_field(query: str, field: str) -> bool:
     """Whether the query filters on `field` (CKAN leaves `state` alone when `fq` names it)."""
-    return re.search(rf"(^|[\s+(-]){re.escape(field)}:", query) is not None
+    return re.search(rf"(^|[\s+(!-]){re.escape(field)}:", query) is not None

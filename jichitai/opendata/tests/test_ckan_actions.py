@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -164,6 +165,33 @@ class TestPackageSearch:
         assert search(client, fq="metadata_modified:[2999-01-01T00:00:00Z TO *]")["count"] == 0
         assert search(client, fq="metadata_modified:[* TO NOW]")["count"] == 3
 
+    def test_negation_in_the_forms_harvesters_send(self, client, catalogue):
+        for fq in ["-organization:koseki", "!organization:koseki", "NOT organization:koseki"]:
+            assert names(search(client, fq=fq)) == ["population"], fq
+        assert names(search(client, fq="NOT groups:bosai")) == ["population", "toilets"]
+        assert names(search(client, fq="-(organization:kazei OR groups:bosai)")) == ["toilets"]
+        assert names(search(client, fq="*:* -groups:bosai")) == ["population", "toilets"]
+        # ckanext-harvest's excluded organisations and groups, joined by spaces.
+        found = search(client, fq="-organization:kazei -groups:bosai")
+        assert names(found) == ["toilets"]
+        # Negation never lets drafts or private data sets in.
+        assert search(client, fq="-organization:nowhere")["count"] == 3
+        assert search(client, fq_list=["-organization:kazei", "NOT tags:人口"])["count"] == 2
+
+    def test_date_maths_and_quoted_bounds(self, client, catalogue):
+        shelters = catalogue["shelters"]
+        shelters.metadata_modified = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+        shelters.save(update_fields=["metadata_modified"])
+        recent = ["population", "toilets"]
+        assert names(search(client, fq="metadata_modified:[NOW-1DAY TO NOW]")) == recent
+        assert names(search(client, fq="metadata_modified:[NOW/DAY-7DAYS TO *]")) == recent
+        assert names(search(client, fq="metadata_modified:[* TO NOW/DAY-1YEAR]")) == [
+            "evacuation-sites"
+        ]
+        quoted = 'metadata_modified:["2023-12-31T00:00:00Z" TO "2024-01-01T00:00:00Z"]'
+        assert names(search(client, fq=quoted)) == ["evacuation-sites"]
+        assert search(client, fq="-metadata_modified:[NOW-7DAYS TO *]")["count"] == 1
+
     def test_drafts_and_private_stay_hidden_from_the_public(self, client, catalogue):
         assert search(client, include_private=True, include_drafts=True)["count"] == 3
         assert search(client, fq="+state:draft")["count"] == 0
@@ -195,6 +223,38 @@ class TestPackageSearch:
         limited = search(client, **{"facet.field": '["tags"]', "facet.limit": 1})
         assert limited["facets"]["tags"] == {"防災": 2}
 
+    def test_facet_mincount(self, client, catalogue):
+        def facets(**data: Any) -> dict[str, Any]:
+            fields = json.dumps(["tags", "organization", "groups"])
+            return dict(search(client, rows=0, **{"facet.field": fields}, **data)["facets"])
+
+        assert facets()["tags"] == {"防災": 2, "人口": 1, "避難・災害": 1}  # mincount 1 by default.
+        assert facets(**{"facet.mincount": 2}) == {
+            "tags": {"防災": 2},
+            "organization": {"koseki": 2},
+            "groups": {},
+        }
+        assert facets(**{"facet.mincount": 3}) == {"tags": {}, "organization": {}, "groups": {}}
+        # Counts are over the matches, negated filters included.
+        assert facets(fq="-organization:kazei", **{"facet.mincount": 2}) == {
+            "tags": {"防災": 2},
+            "organization": {"koseki": 2},
+            "groups": {},
+        }
+        assert facets(fq="NOT groups:bosai") == {
+            "tags": {"人口": 1, "防災": 1},
+            "organization": {"kazei": 1, "koseki": 1},
+            "groups": {"jinko": 1},
+        }
+        found = search(client, **{"facet.field": '["tags"]', "facet.mincount": 2})
+        assert found["search_facets"]["tags"]["items"] == [
+            {"name": "防災", "display_name": "防災", "count": 2}
+        ]
+        body = error(
+            call(client, "package_search", **{"facet.mincount": "x"}), 409, "Validation Error"
+        )
+        assert "facet.mincount" in body
+
     def test_facet_field_repeated_in_the_query_string(self, client, catalogue):
         response = client.get("/api/3/action/package_search?facet.field=tags&facet.field=groups")
         assert set(result(response)["facets"]) == {"tags", "groups"}
@@ -210,7 +270,11 @@ class TestPackageSearch:
             ({"fq": "metadata_modified:[yesterday TO *]"}, 400, "Search Query Error", None),
             ({"sort": "title sideways"}, 400, "Search Query Error", None),
             ({"sort": "secret_column asc"}, 400, "Search Query Error", None),
-            ({"q": "(a OR b)"}, 400, "Search Query Error", None),
+            ({"q": "(a OR b"}, 400, "Search Query Error", None),
+            ({"fq": "{!tag=o}organization:koseki"}, 400, "Search Query Error", None),
+            ({"fq": "title:人口~1"}, 400, "Search Query Error", None),
+            ({"fq": "metadata_modified:[NOW-1FORTNIGHT TO NOW]"}, 400, "Search Query Error", None),
+            ({"fq": "metadata_modified:[NOW+9999999YEARS TO *]"}, 400, "Search Query Error", None),
             ({"facet.field": '["creator"]'}, 400, "Search Query Error", None),
         ],
     )
