@@ -221,3 +221,22 @@ def oidc_provider(settings: Any) -> Iterator[Any]:
     with running_sample_provider() as provider:
         settings.JICHITAI_OIDC_PROVIDERS = provider_setting(provider)
         yield provider
+
+
+@pytest.fixture
+def personas(make_user: Callable[..., User], make_staff: Callable[..., User]) -> dict[str, Any]:
+    """The people of the access matrices (tests/access/matrix.py PERSONAS), except "owner",
+    whom each matrix makes itself: another resident, staff of 戸籍住民課 (koseki, which owns
+    the objects) in each department role, staff of 課税課 (kazei), and the organisation-wide
+    roles."""
+    return {
+        "anonymous": None,
+        "resident": make_user("resident"),
+        "clerk": make_staff("clerk", department="koseki"),
+        "approver": make_staff("approver", department="koseki"),
+        "department_admin": make_staff("department_admin", department="koseki"),
+        "other_department_clerk": make_staff("clerk", department="kazei"),
+        "other_department_admin": make_staff("department_admin", department="kazei"),
+        "system_admin": make_staff("system_admin"),
+        "auditor": make_staff("auditor"),
+    }

@@ -6,6 +6,10 @@ outside the user's reach is not acknowledged to exist).
 
 import pytest
 
+from jichitai.accounts import api_tokens
+from jichitai.accounts.models import ApiToken, StaffRole
+from tests.access.matrix import Row, check_row, row
+
 pytestmark = pytest.mark.django_db
 
 PERSONAS = [
@@ -96,3 +100,66 @@ def test_staff_see_only_their_departments(people) -> None:
             "resident": set(),
         }[persona]
         assert codes == expected, persona
+
+
+# --- Rows in the shared style (tests/access/matrix.py): objects named by id ----------------------
+# "member" is a clerk of 戸籍住民課 (koseki); "token" the owner's API token. A department
+# administrator manages their own department's staff, the system administrator everyone's;
+# for other staff the member does not exist (404).
+def _member_page(done: int) -> list[int]:
+    return [302, 403, 403, 404, 404, done, 404, 404, done, 404]
+
+
+def _member_active(values: dict) -> bool:
+    from jichitai.accounts.models import User
+
+    return not User.objects.get(pk=values["member"]).is_active
+
+
+MATRIX_ROWS: list[Row] = [
+    row("GET", "/staff/members/{member}/", _member_page(200)),
+    row("POST", "/staff/members/{member}/", _member_page(400), data={"role": "nonsense"}),
+    row(
+        "POST",
+        "/staff/members/{member}/roles/{role}/revoke/",
+        _member_page(302),
+        changes={"department_admin", "system_admin"},
+        effect=lambda v: not StaffRole.objects.filter(pk=v["role"]).exists(),
+    ),
+    # Deactivating takes the system administrator: a department administrator is told no.
+    row(
+        "POST",
+        "/staff/members/{member}/deactivate/",
+        _member_page(302),
+        changes={"system_admin"},
+        effect=_member_active,
+    ),
+    # Revoking names a token: anyone's but your own is not found.
+    row(
+        "POST",
+        "/account/tokens/{token}/revoke/",
+        [302, 302, 404, 404, 404, 404, 404, 404, 404, 404],
+        changes={"owner"},
+        effect=lambda v: ApiToken.objects.get(pk=v["token"]).revoked_at is not None,
+    ),
+]
+
+
+@pytest.fixture
+def world(personas, make_user, make_staff) -> dict:
+    owner = make_user("resident")
+    member = make_staff("clerk", department="koseki")
+    token, _text = api_tokens.create_token(owner, name="matrix", days=30)
+    return {
+        "people": {**personas, "owner": owner},
+        "member": member.pk,
+        "role": member.staff_roles.get().pk,
+        "token": token.pk,
+    }
+
+
+@pytest.mark.parametrize("request_spec", MATRIX_ROWS, ids=lambda r: r.id)
+def test_rows(signed_in, world, request_spec) -> None:
+    from jichitai.accounts.models import User
+
+    check_row(signed_in, world["people"], request_spec, world, [User, StaffRole, ApiToken])
