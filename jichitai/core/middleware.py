@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from typing import IO
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
@@ -21,6 +25,7 @@ access_log = logging.getLogger("jichitai.access")
 
 # An upstream proxy's request ID is kept only when it cannot smuggle anything into logs.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+READ_CHUNK = 64 * 1024  # bytes of a chunked request body read at a time
 
 
 class RequestIdMiddleware:
@@ -85,14 +90,17 @@ class NoStoreMiddleware:
 
 
 class RequestBodyLimitMiddleware:
-    """Refuses a request whose declared body is over JICHITAI_UPLOAD_REFUSE_BODY_BYTES with
-    413, before anything reads the body: a 1 GB upload is turned away at once instead of
-    being streamed to the temporary folder only to be refused there.
+    """Refuses a request whose body is over JICHITAI_UPLOAD_REFUSE_BODY_BYTES with 413: a
+    declared one (Content-Length) before anything reads it, so a 1 GB upload is turned
+    away at once instead of being streamed to the temporary folder only to be refused
+    there; a chunked one (no Content-Length, which Django alone would read as empty) as
+    soon as what arrived passes the limit. A chunked body within the limit is kept (in
+    memory, or a temporary file past FILE_UPLOAD_MAX_MEMORY_SIZE, removed when the
+    response is made) and handed on with its length, so forms and uploads read it.
 
-    A view may answer in its own format (an API's error envelope) by carrying a
-    `request_too_large(request, limit)` attribute; other paths under /api/ get problem JSON
-    and pages the bilingual error page. (A chunked body, without Content-Length, is capped
-    by the upload handler instead.)
+    A view may answer in its own format (an API's error envelope, a form saying the limit)
+    by carrying a `request_too_large(request, limit)` attribute; other paths under /api/
+    get problem JSON and pages the bilingual error page.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -104,8 +112,19 @@ class RequestBodyLimitMiddleware:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0  # Django treats it as no body at all
-        if declared <= limit:
+        if declared > limit:
+            return self._refuse(request, limit)
+        source = getattr(request, "environ", {}).get("wsgi.input")
+        if declared or source is None or not _is_chunked(request):
             return self.get_response(request)
+        body = _buffered_body(request, source, limit)
+        if body is None:
+            return self._refuse(request, limit)
+        with body:
+            return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request: HttpRequest, limit: int) -> HttpResponse:
         try:
             # Also lets the view's answer, and the access log, see the route.
             request.resolver_match = resolve(request.path_info)
@@ -131,3 +150,34 @@ class RequestBodyLimitMiddleware:
         # The unread body is the server's to discard (no Connection header: WSGI forbids
         # hop-by-hop headers from applications).
         return response
+
+
+def _is_chunked(request: HttpRequest) -> bool:
+    return "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+
+
+def _buffered_body(request: HttpRequest, source: IO[bytes], limit: int) -> IO[bytes] | None:
+    """A chunked body read into a spooled temporary file and put in place of the request's
+    stream (with its length), or None when it passed the limit (the file already gone).
+    The server has decoded the chunks (wsgi.input); a body that breaks off is a 400."""
+    body = tempfile.SpooledTemporaryFile(  # noqa: SIM115  (closed by the caller)
+        max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, dir=settings.FILE_UPLOAD_TEMP_DIR
+    )
+    size = 0
+    try:
+        while True:
+            chunk = source.read(min(READ_CHUNK, limit + 1 - size))
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                body.close()
+                return None
+            body.write(chunk)
+    except Exception as error:  # the server's reader: a broken chunk, a client gone away
+        body.close()
+        raise BadRequest("the chunked request body could not be read") from error
+    body.seek(0)
+    request.META["CONTENT_LENGTH"] = str(size)
+    request._stream = LimitedStream(body, size)  # type: ignore[assignment, arg-type]
+    return body

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.models import OrgUnit
 from jichitai.opendata.models import DataRequestStatus, Dataset, State
+from jichitai.opendata.services.uploads import too_large_message, upload_limit_mb
 
 FACETS = ("organization", "groups", "tags", "res_format", "license_id")
 
@@ -31,13 +32,25 @@ class DatasetSearchForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("ファイル"),
-        help_text=_(
+    file = forms.FileField(label=_("ファイル"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The limit is a setting: stated where staff choose the file, before they send it.
+        self.fields["file"].help_text = _(
             "CSV（UTF-8 または Shift_JIS）、Excel（XLSX、最初のシートを読みます）、"
-            "PDF、JSON、GeoJSON。"
-        ),
-    )
+            "PDF、JSON、GeoJSON。%(limit)s MB まで。"
+        ) % {"limit": upload_limit_mb()}
+
+    @classmethod
+    def too_large(cls, **kwargs: Any) -> UploadForm:
+        """The form as it answers a request too large to read: its file field saying the
+        limit (the body was never read, so nothing else is known)."""
+        form = cls(data={}, files={}, **kwargs)
+        form.is_valid()
+        form.errors.clear()
+        form.add_error("file", too_large_message())
+        return form
 
 
 class ClearanceForm(forms.Form):

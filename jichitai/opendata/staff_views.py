@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from jichitai.accounts import policies as account_policies
 from jichitai.accounts.views import staff_required
 from jichitai.core import spreadsheet_csv
 from jichitai.core.errors import DomainError
@@ -96,15 +97,43 @@ def upload(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpRespo
     if resource is None:
         raise Http404
     form = UploadForm(request.POST, request.FILES, auto_id=f"upload-{resource.pk}-%s")
+    status = 400
     if form.is_valid():
         try:
             uploads.receive_upload(request.user, resource, form.cleaned_data["file"])
         except DomainError as error:
             form.add_error("file", error.message)
+            if error.code == "opendata.too_large":
+                status = 413
         else:
             messages.success(request, _("ファイルを受け付けました。内容を確認しています。"))
             return redirect("opendata:staff_dataset", name=dataset.name)
-    return _page(request, dataset, status=400, failed_upload=(resource.pk, form))
+    return _page(request, dataset, status=status, failed_upload=(resource.pk, form))
+
+
+def upload_too_large(request: HttpRequest, limit: int) -> HttpResponse:
+    """RequestBodyLimitMiddleware's answer to an upload over the limit, before the body is
+    read: the data set's page again with 413, the file field saying the limit, so staff
+    see why and can choose another file. Anyone who could not open the page gets the
+    generic 413 page."""
+    match = request.resolver_match
+    kwargs = match.kwargs if match else {}
+    user = request.user
+    dataset = None
+    if user.is_authenticated and account_policies.is_verified_staff(user):
+        dataset = selectors.editable_dataset(user, kwargs.get("name", ""))
+    resource = None
+    if dataset is not None:
+        wanted = kwargs.get("resource_id")
+        resource = next((r for r in selectors.resources_of(dataset) if r.pk == wanted), None)
+    if dataset is None or resource is None:
+        return render(request, "errors/413.html", status=413)
+    form = UploadForm.too_large(auto_id=f"upload-{resource.pk}-%s")
+    return _page(request, dataset, status=413, failed_upload=(resource.pk, form))
+
+
+# Answered by RequestBodyLimitMiddleware (a declared or chunked body over the limit).
+upload.request_too_large = upload_too_large  # type: ignore[attr-defined]
 
 
 @require_POST

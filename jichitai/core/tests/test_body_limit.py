@@ -73,3 +73,72 @@ def test_a_json_body_over_djangos_memory_limit_gets_the_ckan_envelope(settings, 
     )
     assert response.status_code == 413
     assert response.json()["error"]["__type"] == "Request Too Large"
+
+
+def chunked_request(rf, path: str, body: bytes, content_type: str):  # type: ignore[no-untyped-def]
+    """A request as gunicorn hands on a chunked body: no Content-Length, the decoded body in
+    wsgi.input."""
+    import io
+
+    request = rf.post(path, b"-", content_type=content_type)  # a body, so the type is kept
+    request.META.pop("CONTENT_LENGTH", None)
+    request.META["HTTP_TRANSFER_ENCODING"] = "chunked"
+    request.environ["wsgi.input"] = io.BytesIO(body)
+    request.user = None
+    request.session = {}
+    return request
+
+
+def test_a_chunked_body_over_the_limit_is_refused_once_the_limit_is_passed(small_limit, rf):
+    from jichitai.core.middleware import RequestBodyLimitMiddleware
+
+    class Endless:
+        """A client that would go on sending: only what the limit needs may be read."""
+
+        read_so_far = 0
+
+        def read(self, size: int = -1) -> bytes:
+            assert size > 0
+            self.read_so_far += size
+            return b"x" * size
+
+    request = chunked_request(rf, "/api/v1/anything", b"", "application/octet-stream")
+    endless = Endless()
+    request.environ["wsgi.input"] = endless
+    middleware = RequestBodyLimitMiddleware(lambda r: pytest.fail("passed on"))
+    response = middleware(request)
+    assert response.status_code == 413 and b'"status": 413' in response.content
+    assert endless.read_so_far == 1001  # the limit and one byte more
+
+
+def test_a_chunked_body_within_the_limit_is_read_with_its_length(small_limit, rf):
+    from jichitai.core.middleware import RequestBodyLimitMiddleware
+
+    body = b"q=%E5%8C%BA&n=1"
+    request = chunked_request(rf, "/api/v1/anything", body, "application/x-www-form-urlencoded")
+    seen = {}
+
+    def view(request):  # type: ignore[no-untyped-def]
+        seen.update(request.POST.dict())
+        from django.http import HttpResponse
+
+        return HttpResponse("ok")
+
+    assert RequestBodyLimitMiddleware(view)(request).status_code == 200
+    assert seen == {"q": "区", "n": "1"}
+    assert request.META["CONTENT_LENGTH"] == str(len(body))
+
+
+def test_a_chunked_body_that_breaks_off_is_a_bad_request(small_limit, rf):
+    from django.core.exceptions import BadRequest
+
+    from jichitai.core.middleware import RequestBodyLimitMiddleware
+
+    class Broken:
+        def read(self, size: int = -1) -> bytes:
+            raise OSError("connection reset")
+
+    request = chunked_request(rf, "/api/v1/anything", b"", "text/plain")
+    request.environ["wsgi.input"] = Broken()
+    with pytest.raises(BadRequest):
+        RequestBodyLimitMiddleware(lambda r: pytest.fail("passed on"))(request)

@@ -41,6 +41,15 @@ from jichitai.opendata.tabular.report import Issue
 logger = logging.getLogger(__name__)
 
 
+def upload_limit_mb() -> str:
+    """The largest file staff may upload, in MB (10^6 bytes, as file managers count): 200."""
+    return f"{settings.JICHITAI_OPENDATA_MAX_UPLOAD_BYTES / 1_000_000:g}"
+
+
+def too_large_message() -> str:
+    return _("ファイルが大きすぎます（上限 %(limit)s MB）。") % {"limit": upload_limit_mb()}
+
+
 def receive_upload(
     user: Any, resource: Resource, upload: UploadedFile, *, publish_when_checked: bool = False
 ) -> ResourceFile:
@@ -48,13 +57,8 @@ def receive_upload(
     (the CKAN API) the file is published by itself once its check passes."""
     if not policies.can_edit_dataset(user, resource.dataset):
         raise DomainError("opendata.forbidden", _("このデータセットを編集する権限がありません。"))
-    limit = settings.JICHITAI_OPENDATA_MAX_UPLOAD_BYTES
-    if upload.size is None or upload.size > limit:
-        raise DomainError(
-            "opendata.too_large",
-            _("ファイルが大きすぎます（上限 %(limit)s MB）。") % {"limit": limit // 1_000_000},
-            field="file",
-        )
+    if upload.size is None or upload.size > settings.JICHITAI_OPENDATA_MAX_UPLOAD_BYTES:
+        raise DomainError("opendata.too_large", too_large_message(), field="file")
     upload.seek(0)
     sniffed = sniff(upload.read(SNIFF_BYTES))
     upload.seek(0)

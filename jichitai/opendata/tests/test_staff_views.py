@@ -197,3 +197,50 @@ def test_a_file_being_checked_shows_its_progress(client, make_staff, signed_in, 
     fragment = client.get("/staff/data/toilets/", headers={"HX-Request": "true"}).content.decode()
     assert '<span role="status">83% 完了</span>' in fragment
     assert "<html" not in fragment
+
+
+def test_the_upload_form_states_the_limit(client, make_staff, signed_in, resource) -> None:
+    signed_in(client, make_staff("clerk"))
+    page = client.get("/staff/data/toilets/").content.decode()
+    assert "GeoJSON。200 MB まで。" in page
+
+
+def test_an_upload_over_the_limit_gets_the_page_again_saying_the_limit(
+    client, make_staff, signed_in, resource, settings
+) -> None:
+    settings.JICHITAI_OPENDATA_MAX_UPLOAD_BYTES = 1_000_000
+    settings.JICHITAI_UPLOAD_REFUSE_BODY_BYTES = 1_100_000
+    signed_in(client, make_staff("clerk"))
+    # Declared over the body limit: refused before the body is read.
+    response = client.generic(
+        "POST",
+        f"/staff/data/toilets/resources/{resource.pk}/upload/",
+        b"x" * 1_200_000,
+        content_type="multipart/form-data; boundary=x",
+    )
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "ファイルが大きすぎます（上限 1 MB）。" in page
+    assert f'id="upload-{resource.pk}-file"' in page and "1 MB まで。" in page
+    assert "<title>エラー：" in page
+    # Within the body limit but over the file limit: refused by the upload, also 413.
+    response = upload(client, resource, b"a,b\r\n" * 210_000)
+    assert response.status_code == 413
+    assert "ファイルが大きすぎます（上限 1 MB）。" in response.content.decode()
+    assert not ResourceFile.objects.exists()
+
+
+def test_an_oversized_upload_to_a_page_staff_cannot_open_gets_the_generic_page(
+    client, make_staff, signed_in, resource, settings
+) -> None:
+    settings.JICHITAI_UPLOAD_REFUSE_BODY_BYTES = 1000
+    signed_in(client, make_staff("clerk", department="kazei"))
+    response = client.generic(
+        "POST",
+        f"/staff/data/toilets/resources/{resource.pk}/upload/",
+        b"x" * 2000,
+        content_type="multipart/form-data; boundary=x",
+    )
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "Request too large" in page and "トイレ" not in page
