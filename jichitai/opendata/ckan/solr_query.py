@@ -107,6 +107,11 @@ _BOOST = re.compile(r"\^\d+(?:\.\d+)?")
 _BOUND = r'("(?:[^"\\]|\\.)*"|[^\s"]+)'
 _RANGE_PARTS = re.compile(rf"([\[{{])\s*{_BOUND}\s+TO\s+{_BOUND}\s*([\]}}])")
 _OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT"}
+# Solr refuses more than maxBooleanClauses (1024) clauses; SQLite refuses expressions deeper
+# than 1000, and each clause (each word of free text) deepens the WHERE clause by one, so we
+# allow fewer. Nesting we bound too: hostile input is a Search Query Error, not a 500.
+MAX_CLAUSES = 256
+MAX_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -187,6 +192,8 @@ class _Parser:
         self.tokens = tokens
         self.position = 0
         self.fields = [default_field]
+        self.depth = 0
+        self.clauses = 0
         self.now = timezone.now()  # One NOW for the whole query, as in Solr.
 
     def peek(self) -> str | None:
@@ -214,13 +221,18 @@ class _Parser:
 
     def unary(self) -> Q:
         kind = self.peek()
-        if kind in {"NOT", "-"}:
-            self.take()
-            return ~self.unary()
-        if kind == "+":
-            self.take()
-            return self.unary()
-        return self.primary()
+        if kind not in {"NOT", "-", "+"}:
+            return self.primary()
+        self.take()
+        self.enter()
+        condition = self.unary()
+        self.depth -= 1
+        return condition if kind == "+" else ~condition
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise SearchQueryError(f"more than {MAX_DEPTH} levels of nesting")
 
     def primary(self) -> Q:
         kind = self.peek()
@@ -234,7 +246,9 @@ class _Parser:
                 self.take()  # The "(" after it.
             if self.peek() == ")":
                 raise SearchQueryError("empty parentheses")
+            self.enter()
             condition = self.sequence()
+            self.depth -= 1
             if self.peek() != ")":
                 raise SearchQueryError("unbalanced parentheses: ')' missing")
             self.take()
@@ -245,7 +259,14 @@ class _Parser:
             return self.term(token.field or self.fields[-1], token.value)
         raise SearchQueryError(f"unexpected {kind!r}")
 
+    def count(self, clauses: int) -> None:
+        self.clauses += clauses
+        if self.clauses > MAX_CLAUSES:
+            raise SearchQueryError(f"too many clauses (more than {MAX_CLAUSES})")
+
     def term(self, field: str, value: str) -> Q:
+        words = len(normalize_for_search(_unquote(value)).split()) if field == "text" else 1
+        self.count(max(words, 1))
         if field == "*":
             if value != "*":
                 raise SearchQueryError("only *:* may name every field")

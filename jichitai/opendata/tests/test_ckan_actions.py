@@ -205,6 +205,23 @@ class TestPackageSearch:
             str(catalogue[key].pk) for key in ["shelters", "population", "toilets"]
         )
 
+    @pytest.mark.parametrize(
+        "query",
+        [
+            " OR ".join(["tags:a"] * 256),
+            " ".join(["-tags:a"] * 256),
+            "-(" + " OR ".join(["title:a"] * 256) + ")",
+            " ".join(["a"] * 256),
+            '"' + "あ " * 256 + '"',
+            "(" * 31 + " ".join(["-groups:a"] * 250) + ")" * 31,
+        ],
+    )
+    def test_long_queries_up_to_the_limits_work_on_every_database(self, client, catalogue, query):
+        # SQLite refuses expressions deeper than 1000: the clause limit keeps well within.
+        for key in ("q", "fq"):
+            data = {key: query, "facet.field": '["tags", "groups"]'}
+            assert "count" in result(call(client, "package_search", **data))
+
     def test_rows_are_capped_at_1000(self, client, catalogue):
         assert search(client, rows=5000)["count"] == 3
 
@@ -275,6 +292,10 @@ class TestPackageSearch:
             ({"fq": "title:人口~1"}, 400, "Search Query Error", None),
             ({"fq": "metadata_modified:[NOW-1FORTNIGHT TO NOW]"}, 400, "Search Query Error", None),
             ({"fq": "metadata_modified:[NOW+9999999YEARS TO *]"}, 400, "Search Query Error", None),
+            ({"fq": " OR ".join(["tags:a"] * 257)}, 400, "Search Query Error", None),
+            ({"q": " ".join(["a"] * 257)}, 400, "Search Query Error", None),
+            ({"q": "(" * 3000 + "a" + ")" * 3000}, 400, "Search Query Error", None),
+            ({"fq": "-" * 3000 + "tags:a"}, 400, "Search Query Error", None),
             ({"facet.field": '["creator"]'}, 400, "Search Query Error", None),
         ],
     )

@@ -80,12 +80,25 @@ def test_solr_dates_refused(text: str) -> None:
         "metadata_modified:[NOW TO]",
         "metadata_modified:[NOW-1DAY NOW]",
         "title:人口^",
+        # Hostile input: nesting and clause counts past the limits.
+        "(" * 3000 + "a" + ")" * 3000,
+        "-" * 3000 + "a",
+        "NOT " * 3000 + "a",
+        "(" * 33 + "a" + ")" * 33,
+        " OR ".join(["name:a"] * 257),
+        '"' + "あ " * 257 + '"',
     ],
 )
 def test_syntax_outside_the_subset_is_a_search_query_error(query: str) -> None:
     with pytest.raises(SearchQueryError) as raised:
         solr_query.parse(query)
     assert raised.value.message.startswith("Search Query is invalid: ")
+
+
+def test_limits_leave_room_for_real_queries() -> None:
+    solr_query.parse("(" * 32 + "a" + ")" * 32)
+    solr_query.parse("-" * 32 + "a")
+    solr_query.parse(" OR ".join(["organization:a"] * 256))
 
 
 def test_tokens() -> None:
