@@ -1,9 +1,11 @@
 """Applying and following an application through the JSON API with a personal token."""
 
 import base64
+import datetime as dt
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from jichitai.accounts import api_tokens
 from jichitai.governance.models import AuditEvent
@@ -241,6 +243,32 @@ def test_revoked_and_expired_tokens_stop_working(client, procedure, resident) ->
     assert (
         client.get("/api/v1/applications", HTTP_AUTHORIZATION=f"Bearer {text}").status_code == 401
     )
+
+
+def test_a_token_past_its_expiry_stops_working(client, procedure, resident) -> None:
+    token, text = api_tokens.create_token(resident, name="old", days=30)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {text}"}
+    assert client.get("/api/v1/applications", **headers).status_code == 200
+    token.expires_at = timezone.now() - dt.timedelta(seconds=1)
+    token.save(update_fields=["expires_at"])
+    assert client.get("/api/v1/applications", **headers).status_code == 401
+
+
+def test_a_token_notes_its_last_use_at_most_once_a_minute(resident) -> None:
+    token, text = api_tokens.create_token(resident, name="app", days=30)
+    assert api_tokens.user_for_token(text) == resident
+    token.refresh_from_db()
+    first_use = token.last_used_at
+    assert first_use is not None
+    assert api_tokens.user_for_token(text) == resident
+    token.refresh_from_db()
+    assert token.last_used_at == first_use  # within the minute: not written again
+    token.last_used_at = first_use - dt.timedelta(minutes=2)
+    token.save(update_fields=["last_used_at"])
+    api_tokens.user_for_token(text)
+    token.refresh_from_db()
+    assert token.last_used_at > first_use - dt.timedelta(minutes=2)
+    assert api_tokens.user_for_token(text + "x") is None
 
 
 def test_another_residents_application_is_not_found(client, procedure, resident, make_user) -> None:
