@@ -7,8 +7,10 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from jichitai.core.errors import DomainError
 from jichitai.core.models import OrgUnit
 from jichitai.procedures.formdoc.schema import FormDocument
 from jichitai.procedures.formdoc.schema import parse as parse_form_document
@@ -148,15 +150,47 @@ class LifeEventStep(models.Model):
         return f"{self.life_event} {self.order}: {self.procedure}"
 
 
+# What makes a published version what it is: its document, and which procedure and number it is.
+_VERSION_CONTENT = ("document", "number", "procedure", "procedure_id")
+
+
+def _version_changed() -> DomainError:
+    return DomainError(
+        "form.version_published",
+        gettext("公開済みの様式の版は変更できません。変更は新しい版として公開してください。"),
+    )
+
+
+def _version_deleted() -> DomainError:
+    return DomainError("form.version_published", gettext("公開済みの様式の版は削除できません。"))
+
+
+class FormVersionQuerySet(models.QuerySet["FormVersion"]):
+    """Refuses what FormVersion.save and delete refuse, for the queryset's bulk operations."""
+
+    def update(self, **kwargs: Any) -> int:
+        if set(kwargs) & set(_VERSION_CONTENT):
+            raise _version_changed()
+        return super().update(**kwargs)
+
+    def delete(self) -> Any:
+        raise _version_deleted()
+
+
 class FormVersion(models.Model):
     """A published form document (様式の版). Never changed once published: an application keeps
-    the version it was made with."""
+    the version it was made with, and each process caches the parsed document (form()).
+
+    Saving a changed document, number or procedure, and deleting, raise DomainError
+    `form.version_published`; a change is published as a new version instead."""
 
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="form_versions")
     number = models.PositiveIntegerField(_("版"))
     document = models.JSONField(_("様式"))
     published_at = models.DateTimeField(_("公開日時"), default=timezone.now)
     published_by_id = models.BigIntegerField(null=True, blank=True)
+
+    objects = FormVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("様式の版")
@@ -168,6 +202,24 @@ class FormVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.slug} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            stored = (
+                FormVersion.objects.filter(pk=self.pk)
+                .values("document", "number", "procedure_id")
+                .first()
+            )
+            if stored is not None and stored != {
+                "document": self.document,
+                "number": self.number,
+                "procedure_id": self.procedure_id,
+            }:
+                raise _version_changed()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise _version_deleted()
 
     def form(self) -> FormDocument:
         """The parsed, validated document. A version never changes, so each process parses it
