@@ -15,8 +15,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from jichitai.core import search
 from jichitai.core.errors import DomainError
 from jichitai.governance.services import record_event, record_personal_data_access
 from jichitai.procedures.models import Application, InternalNote
@@ -211,4 +213,35 @@ def record_export_check(actor: Any, *, count: int, replaced: int) -> None:
             actor=actor,
             object_type="procedures.application",
             detail={"count": count, "replaced_cells": replaced},
+        )
+
+
+SEARCH_DIGEST_SALT = "procedures.inbox.search"
+
+
+def record_search(
+    actor: Any, query: str, *, found: int, shown: Iterable[int], purpose: str
+) -> None:
+    """Record a search of the inbox (受付箱の検索): looking applicants up by name or answer
+    reads personal data, so the audit log says who searched, when, how many matched and which
+    applications were listed (`shown`, ids).
+
+    The query itself is not kept, as it is usually a person's name: only its length, and a
+    digest keyed with the server's secret (of the normalised terms), so an auditor holding the
+    key can tell which searches were for a given name without the log revealing any name."""
+    terms = " ".join(search.search_terms(query))
+    digest = salted_hmac(SEARCH_DIGEST_SALT, terms, algorithm="sha256").hexdigest()[:32]
+    with transaction.atomic():
+        record_event(
+            "personal_data.search",
+            actor=actor,
+            object_type="procedures.application",
+            fields=["search_text"],
+            detail={
+                "purpose": purpose,
+                "query_length": len(query),
+                "query_digest": digest,
+                "found": found,
+                "shown": list(shown),
+            },
         )

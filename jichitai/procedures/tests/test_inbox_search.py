@@ -146,3 +146,42 @@ def test_the_migration_fills_search_text_for_existing_applications(people) -> No
     for application in Application.objects.all():
         assert application.search_text == answer_table.search_text_of(application)
         assert application.receipt_number.lower() in application.search_text
+
+
+def test_a_search_is_audited_without_the_name(clerk_client, people) -> None:
+    from jichitai.governance.models import AuditEvent
+
+    _found(clerk_client, status="received")  # filters without a search are not searches
+    assert not AuditEvent.objects.filter(action="personal_data.search").exists()
+    _found(clerk_client, q="山田　太郎")
+    _found(clerk_client, q=" 山田 太郎 ")
+    _found(clerk_client, q="髙橋")
+    first, again, other = AuditEvent.objects.filter(action="personal_data.search").order_by("pk")
+    assert first.actor_id is not None and first.object_type == "procedures.application"
+    assert first.detail["purpose"] == "inbox.search"
+    assert first.detail["query_length"] == 5
+    assert first.detail["found"] == 1 and first.detail["shown"] == [people["yamada"].pk]
+    # The same name however typed gives the same digest; the name itself is nowhere.
+    assert first.detail["query_digest"] == again.detail["query_digest"]
+    assert other.detail["query_digest"] != first.detail["query_digest"]
+    for event in (first, again, other):
+        stored = str(event.detail) + " ".join(event.fields)
+        assert "山田" not in stored and "太郎" not in stored and "髙橋" not in stored
+
+
+def test_a_bad_search_records_nothing(clerk_client, people) -> None:
+    from jichitai.governance.models import AuditEvent
+
+    response = clerk_client.get("/staff/applications/", {"q": "山田", "submitted_from": "x"})
+    assert response.status_code == 400
+    assert not AuditEvent.objects.filter(action="personal_data.search").exists()
+
+
+def test_an_export_by_search_is_audited_as_a_search(client, make_staff, signed_in, people):
+    from jichitai.governance.models import AuditEvent
+
+    signed_in(client, make_staff("approver", department="koseki"))
+    assert client.get("/staff/applications/export/", {"q": "山田"}).status_code == 200
+    event = AuditEvent.objects.get(action="personal_data.search")
+    assert event.detail["purpose"] == "application.export"
+    assert event.detail["shown"] == [people["yamada"].pk]

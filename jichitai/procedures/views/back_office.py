@@ -3,7 +3,8 @@ casework on them: assignment (担当者), internal notes (内部メモ), bulk ac
 the CSV export (CSVダウンロード).
 
 Staff see only their departments' applications; opening one is recorded in the audit log as
-a view of the applicant's personal data. Every action is a plain form (POST-redirect-GET) and
+a view of the applicant's personal data, and searching the inbox (usually by a name) as a
+search of personal data. Every action is a plain form (POST-redirect-GET) and
 works without JavaScript.
 """
 
@@ -57,6 +58,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
             applications, form.cleaned_data, user=request.user, today=timezone.localdate()
         )
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    if status == 200 and form.is_bound and form.cleaned_data.get("q"):
+        casework.record_search(
+            request.user,
+            form.cleaned_data["q"],
+            found=page.paginator.count,
+            shown=[application.pk for application in page],
+            purpose="inbox.search",
+        )
     query = request.GET.copy()
     query.pop("page", None)
     user: Any = request.user
@@ -282,6 +291,14 @@ def export(request: HttpRequest) -> HttpResponse:
             today=timezone.localdate(),
         )
     )
+    if filters.cleaned_data.get("q"):
+        casework.record_search(
+            request.user,
+            filters.cleaned_data["q"],
+            found=len(applications),
+            shown=[application.pk for application in applications],
+            purpose="application.export",
+        )
     header, rows = inbox_selectors.export_table(applications)
     if request.method == "POST" and chosen.is_valid():
         encoding = chosen.cleaned_data["encoding"]
