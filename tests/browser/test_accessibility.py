@@ -105,10 +105,30 @@ def test_code_entry_page(page: Page, make_staff) -> None:
     assert axe_violations(page) == []
 
 
-def test_the_checker_itself_finds_violations(page: Page, municipality) -> None:
-    """Guards against a harness that silently checks nothing."""
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_the_checker_itself_finds_violations(request, municipality, javascript: bool) -> None:
+    """Guards against a harness that silently checks nothing, with or without JavaScript."""
+    page: Page = request.getfixturevalue("page" if javascript else "page_without_js")
     page.goto("/")
     page.evaluate(
-        "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\\'/x.png\\'>')"
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\\'data:,\\'>')"
     )
     assert "image-alt" in {violation["id"] for violation in axe_violations(page)}
+
+
+def test_without_javascript_axe_checks_what_a_browser_without_scripts_shows(
+    page_without_js: Page, municipality
+) -> None:
+    """No page script runs in the copy axe checks, <noscript> content is shown, and the site's
+    style sheets apply (dark text is hard to read only on the danger button's red)."""
+    page = page_without_js
+    page.goto("/")
+    page.evaluate(
+        """document.querySelector('main').insertAdjacentHTML('beforeend',
+          '<img id="a" src="data:,"><script>document.getElementById("a").alt = "A"</script>'
+          + '<noscript><img id="b" src="data:,"></noscript>'
+          + '<p id="c" class="button--danger">赤い背景</p>')"""
+    )
+    found = {v["id"]: v["nodes"] for v in axe_violations(page)}
+    assert found["image-alt"] == [["#a"], ["#b"]]
+    assert ["#c"] in found["color-contrast"]

@@ -42,8 +42,7 @@ def test_casework_in_the_browser(
     page.set_default_timeout(15_000)
 
     def accessible(where: str) -> None:
-        if javascript:
-            assert axe_violations(page) == [], where
+        assert axe_violations(page) == [], where
 
     sign_in_staff(page, approver, TEST_PASSWORD)
     page.goto("/staff/applications/")

@@ -31,8 +31,10 @@ def test_search_without_javascript(page_without_js: Page, catalogue) -> None:
     page.get_by_role("button", name="検索する").click()
     expect(page.locator("#results h3")).to_have_count(1)
     expect(page.locator("#results")).to_contain_text("児童手当の認定請求")
+    assert axe_violations(page) == []
     page.get_by_role("link", name="引越し").click()
     expect(page.locator(".step-list > li")).to_have_count(2)
+    assert axe_violations(page) == []
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])

@@ -116,8 +116,7 @@ def test_find_preview_map_chart_and_download_by_keyboard(
     current.get_by_label("キーワード").fill("避難")
     current.keyboard.press("Enter")
     expect(current.locator("#results h3")).to_have_count(2)
-    if javascript:  # axe runs in the page, so only where scripts run
-        assert axe_violations(current) == []
+    assert axe_violations(current) == []
     press(current, current.get_by_role("link", name="防災", exact=True))
     expect(current.get_by_role("link", name="防災（解除）")).to_be_visible()
     expect(current.locator("#results h3")).to_have_count(1)
@@ -167,8 +166,7 @@ def test_find_preview_map_chart_and_download_by_keyboard(
     press(current, current.get_by_text("グラフのデータを表で見る", exact=True))
     data = current.get_by_role("table", name="所在地 ごとの 想定収容人数")
     expect(data).to_contain_text("1,200")
-    if javascript:
-        assert axe_violations(current) == []
+    assert axe_violations(current) == []
 
     with current.expect_download() as download:
         press(current, current.get_by_role("link", name="CSV をダウンロード"))
@@ -246,11 +244,9 @@ def test_page_through_a_whole_table_by_keyboard(
     table = current.get_by_role("table")
     expect(table.locator("caption")).to_contain_text("1〜50 行目")
     expect(table).to_contain_text("公衆トイレ050")
-    if javascript:
-        assert axe_violations(current) == []
+    assert axe_violations(current) == []
     current.get_by_role("link", name="次へ").focus()
     current.keyboard.press("Enter")
     expect(current.get_by_role("table")).to_contain_text("公衆トイレ060")
     expect(current.get_by_role("table")).not_to_contain_text("公衆トイレ050")
-    if javascript:
-        assert axe_violations(current) == []
+    assert axe_violations(current) == []

@@ -1,4 +1,4 @@
-"""The shell as people use it: in Chromium, by keyboard, with and without JavaScript."""
+"""The shell as people use it: in Chromium, by keyboard, with and without JavaScript; axe-clean."""
 
 from __future__ import annotations
 
@@ -10,22 +10,25 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from conftest import TEST_PASSWORD, body_of
-from tests.browser.conftest import sign_in_staff, submit_sign_in, totp_now
+from tests.browser.conftest import axe_violations, sign_in_staff, submit_sign_in, totp_now
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _register_and_verify(page: Page, smtp_inbox, email: str) -> None:
     page.goto("/accounts/register/")
+    assert axe_violations(page) == []
     page.get_by_label("お名前（表示名）").fill("大田 花子")
     page.get_by_label("メールアドレス").fill(email)
     page.locator("#id_password").fill("kamata haneda omori 2026")
     page.get_by_label("パスワード（確認）").fill("kamata haneda omori 2026")
     page.get_by_role("button", name="登録する").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("メールを確認してください")
+    assert axe_violations(page) == []
     [message] = smtp_inbox.wait_for(1)
     link = re.search(r"https?://\S+/accounts/verify/\S+", body_of(message)).group(0)
     page.goto(link.replace("http://testserver", ""))
+    assert axe_violations(page) == []
     page.get_by_role("button", name="登録を完了する").click()
     expect(page.get_by_role("status")).to_contain_text("メールアドレスを確認しました")
 
@@ -43,6 +46,7 @@ def test_resident_registers_verifies_signs_in_and_out(
     page.get_by_role("button", name="サインインする").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("マイページ")
     expect(page.get_by_text("hanako@example.jp")).to_be_visible()
+    assert axe_violations(page) == []
 
     page.get_by_role("button", name="サインアウト").click()
     expect(page.get_by_role("status")).to_contain_text("サインアウトしました")
@@ -160,6 +164,7 @@ def test_audit_log_filters_in_place_with_htmx_and_without(
         expect(current).to_have_url(re.compile(r"action=role.grant"))
         expect(current.locator("tbody tr")).to_have_count(1)
         expect(current.locator("tbody")).to_contain_text("admin@example.jp")
+        assert axe_violations(current) == []
         if current is page:
             assert current.evaluate("window.notReloaded") is True  # htmx swapped the fragment
         current.get_by_role("button", name="サインアウト").click()
