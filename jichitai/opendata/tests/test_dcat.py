@@ -71,7 +71,7 @@ def full_dataset(catalogue: dict[str, Dataset], verified_staff: Any) -> Dataset:
     )
     clerk = verified_staff("clerk")
     resource = dataset.resources.create(name="避難場所一覧（CSV）", position=1)
-    content = "名称,所在地\r\n大田区立蒲田小学校,東京都大田区蒲田\r\n".encode()
+    content = "名称,住所\r\n大田区立蒲田小学校,東京都大田区蒲田\r\n".encode()
     stored = receive_upload(clerk, resource, SimpleUploadedFile("hinan.csv", content))
     publish_file(clerk, check_file(stored.pk))
     dataset.refresh_from_db()
