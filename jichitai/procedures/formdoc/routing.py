@@ -45,6 +45,16 @@ def effective_answers(document: FormDocument, answers: Mapping[str, Any]) -> dic
     return {key: value for key, value in answers.items() if key in asked}
 
 
+def unanswered_required(document: FormDocument, answers: Mapping[str, Any]) -> list[str]:
+    """The required questions on the shown pages that the answers leave out, in form order."""
+    return [
+        question.id
+        for page in visible_pages(document, answers)
+        for question in page.questions
+        if question.required and question.id not in answers
+    ]
+
+
 def exit_page(document: FormDocument, answers: Mapping[str, Any]) -> Page | None:
     """The exit page the answers lead to, if any: the resident cannot apply."""
     pages = visible_pages(document, answers)

@@ -348,12 +348,7 @@ def file_application(
             "application.not_eligible", _("回答の内容から、この手続きは申請できません。")
         )
     answers = routing.effective_answers(document, given_answers)
-    missing = [
-        question.id
-        for page in routing.visible_pages(document, answers)
-        for question in page.questions
-        if question.required and question.id not in answers
-    ]
+    missing = routing.unanswered_required(document, answers)
     if missing:
         raise DomainError(
             "application.incomplete", _("まだ回答していない質問があります。"), field=missing[0]

@@ -116,12 +116,7 @@ def _apply_changed_answers(locked: Application, draft_answers: Mapping[str, Any]
             "correction.not_eligible", _("変更した回答の内容では、この手続きは申請できません。")
         )
     answers = routing.effective_answers(document, draft_answers)
-    missing = [
-        question.id
-        for page in routing.visible_pages(document, answers)
-        for question in page.questions
-        if question.required and question.id not in answers
-    ]
+    missing = routing.unanswered_required(document, answers)
     if missing:
         raise DomainError(
             "correction.incomplete", _("まだ回答していない質問があります。"), field=missing[0]
