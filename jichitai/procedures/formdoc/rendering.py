@@ -81,6 +81,14 @@ def posted_data(page: Page, posted: Any) -> dict[str, Any]:
     return data
 
 
+def posted_data_with_added_row(page: Page, posted: Any, group: str) -> dict[str, Any]:
+    """What the resident posted, with one more empty row in the repeating group `group`
+    (nothing is saved until the page is sent)."""
+    data = posted_data(page, posted)
+    data[f"{group}.rows"] = int(data.get(f"{group}.rows", 1)) + 1
+    return data
+
+
 def summary(page: Page, answers: Mapping[str, Any]) -> list[tuple[Question, Any]]:
     """The questions of a page that were answered, with their answers, for check-your-answers."""
     return [

@@ -151,10 +151,7 @@ def page(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
     if current.exit_message is not None:
         return render(request, "procedures/apply_exit.html", context)
     if request.method == "POST" and "add_row" in request.POST:
-        # Another empty row for a repeating group; nothing is saved until the page is sent.
-        data = rendering.posted_data(current, request.POST)
-        group = request.POST["add_row"]
-        data[f"{group}.rows"] = int(data.get(f"{group}.rows", 1)) + 1
+        data = rendering.posted_data_with_added_row(current, request.POST, request.POST["add_row"])
         return render(request, "procedures/apply_page.html", {**context, "data": data})
     if request.method == "POST":
         try:

@@ -636,9 +636,9 @@ def preview(request: HttpRequest, slug: str, page_id: str | None = None) -> Http
     status = 200
     if request.method == "POST" and current.exit_message is None:
         if "add_row" in request.POST:
-            data = rendering.posted_data(current, request.POST)
-            group = request.POST["add_row"]
-            data[f"{group}.rows"] = int(data.get(f"{group}.rows", 1)) + 1
+            data = rendering.posted_data_with_added_row(
+                current, request.POST, request.POST["add_row"]
+            )
         else:
             result = clean_page(current, request.POST, request.FILES, kept_files={})
             if result.valid:

@@ -68,9 +68,7 @@ def correction_page(request: HttpRequest, receipt_number: str, page_id: str) -> 
     if current.exit_message is not None:
         return render(request, "procedures/correction_exit.html", context)
     if request.method == "POST" and "add_row" in request.POST:
-        data = rendering.posted_data(current, request.POST)
-        group = request.POST["add_row"]
-        data[f"{group}.rows"] = int(data.get(f"{group}.rows", 1)) + 1
+        data = rendering.posted_data_with_added_row(current, request.POST, request.POST["add_row"])
         return render(request, "procedures/correction_page.html", {**context, "data": data})
     if request.method == "POST":
         try:
