@@ -35,10 +35,19 @@ GROUP_CHILD_TYPES = [
 ]
 
 
+# A request without the revision its page carried did not come from the page as shown (or the
+# page is older than the form): reloading it is the way on.
+STALE_PAGE = _("画面を読み込み直してから、もう一度操作してください。")
+
+
 class RevisionForm(forms.Form):
     """The draft revision the editor saw (see services.builder.edit)."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    revision = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": STALE_PAGE, "invalid": STALE_PAGE, "min_value": STALE_PAGE},
+    )
 
 
 class ProcedureForm(forms.ModelForm):
@@ -406,6 +415,8 @@ class ImportForm(RevisionForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("upload") and not data.get("text"):
-            raise forms.ValidationError(_("JSONファイルを選ぶか、JSONを貼り付けてください。"))
+        refused = {"upload", "text"} & set(self.errors)
+        if not data.get("upload") and not data.get("text") and not refused:
+            # Said at the first of the two fields, where the summary's link lands.
+            self.add_error("upload", _("JSONファイルを選ぶか、JSONを貼り付けてください。"))
         return data

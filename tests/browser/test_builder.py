@@ -164,6 +164,15 @@ def build_procedure(page: Page, admin: Any, *, javascript: bool) -> None:
     keys.press(page.get_by_role("link", name="手続きの情報"))
     keys.press(page.get_by_role("link", name="JSONを読み込む"))
     expect(page.get_by_role("heading", level=1)).to_have_text("JSONを読み込む")
+    # Nothing chosen and nothing pasted: said beside the file field, and nothing changes.
+    keys.press(page.get_by_role("button", name="読み込む"))
+    expect(page.locator("#id_upload_error")).to_contain_text(
+        "JSONファイルを選ぶか、JSONを貼り付けてください。"
+    )
+    expect(page.get_by_label("JSONファイル")).to_have_attribute(
+        "aria-describedby", "id_upload_error"
+    )
+    keys.accessible("empty import")
     keys.type(page.get_by_label("またはJSONを貼り付け"), '{"title": {"ja": 1}, "pages": "x"}')
     keys.press(page.get_by_role("button", name="読み込む"))
     expect(page.locator(".error-summary")).to_contain_text("文字列で指定してください。")

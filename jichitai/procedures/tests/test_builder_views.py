@@ -399,3 +399,56 @@ def test_edit_the_procedure_details(admin_client, procedure, departments) -> Non
     assert response.status_code == 400
     procedure.refresh_from_db()
     assert procedure.department == departments["koseki"]
+
+
+def _draft_state(procedure: Procedure) -> tuple[int, object]:
+    draft = FormDraft.objects.get(procedure=procedure)
+    return draft.revision, draft.document
+
+
+def test_an_empty_import_is_refused_next_to_the_file_field(admin_client, procedure) -> None:
+    before = _draft_state(procedure)
+    for data in ({}, {"revision": revision(procedure)}, {"revision": "", "text": ""}):
+        response = admin_client.post(url("_import", procedure.slug), data)
+        assert response.status_code == 400, data
+        page = response.content.decode()
+        message = "JSONファイルを選ぶか、JSONを貼り付けてください。"
+        # In the summary, linked to the field, and beside the field, which points at it.
+        assert f'<a href="#id_upload">JSONファイル：{message}</a>' in page
+        assert '<p class="field__error" id="id_upload_error">' in page
+        assert 'aria-describedby="id_upload_error"' in page
+        assert page.count(message) == 2
+        assert "<title>エラー：" in page
+    # Without the page's revision the form says to reload it, not which hidden field failed.
+    assert "画面を読み込み直してから、もう一度操作してください。" in page
+    assert "Revision" not in page and 'href="#id_revision"' not in page
+    assert _draft_state(procedure) == before
+    assert not AuditEvent.objects.filter(action="form.import").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "field"),
+    [
+        ("_new", None, "id_slug"),
+        ("_details", (), "id_title_ja"),
+        ("_settings", (), "id_title_ja"),
+        ("_page_add", (), "new-page-page_id"),
+        ("_page", ("page1",), "id_page_id"),
+        ("_question_add", ("page1",), "id_question_id"),
+    ],
+)
+def test_an_empty_submission_is_refused_not_shown_as_a_blank_form(
+    admin_client, procedure, name, args, field
+) -> None:
+    """A POST with no fields at all (a proxy that dropped the body, a script) gets the errors
+    a blank form would, never a 200 that looks as if it had been saved."""
+    before = (_draft_state(procedure), list(Procedure.objects.values()))
+    events = AuditEvent.objects.count()
+    target = url(name) if args is None else url(name, procedure.slug, *args)
+    response = admin_client.post(target)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "error-summary" in page
+    assert f'href="#{field}"' in page and f'id="{field}_error"' in page
+    assert (_draft_state(procedure), list(Procedure.objects.values())) == before
+    assert AuditEvent.objects.count() == events

@@ -90,6 +90,13 @@ def _page_url(procedure: Procedure, page_id: str) -> str:
     return reverse("procedures:builder_page", args=[procedure.slug, page_id])
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The submitted fields for a POST, even none at all, so that an empty submission is
+    checked (and refused next to its fields) instead of showing the blank form as if it had
+    never been sent; None for GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _revision(request: HttpRequest) -> int:
     form = RevisionForm(request.POST)
     if not form.is_valid():
@@ -130,7 +137,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @staff_required
 def procedure_new(request: HttpRequest) -> HttpResponse:
     departments = _departments(request)
-    form = ProcedureForm(request.POST or None, departments=departments)
+    form = ProcedureForm(_posted(request), departments=departments)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.fields}
         procedure = builder.create_procedure(actor=request.user, **fields)
@@ -148,9 +155,7 @@ def procedure_new(request: HttpRequest) -> HttpResponse:
 @staff_required
 def procedure_edit(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = _procedure(request, slug)
-    form = ProcedureForm(
-        request.POST or None, instance=procedure, departments=_departments(request)
-    )
+    form = ProcedureForm(_posted(request), instance=procedure, departments=_departments(request))
     if request.method == "POST":
         # Read the changes off the form without letting ModelForm write them to the instance.
         if form.is_valid():
@@ -290,7 +295,7 @@ def page_detail(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
     document = builder.check(draft.document)
     page = _draft_page(document, page_id)
     form = PageForm(
-        request.POST or None,
+        _posted(request),
         initial={
             "revision": draft.revision,
             "page_id": page.id,
@@ -438,7 +443,7 @@ def question_edit(
         )
     else:
         initial = {"revision": draft.revision, "required": True}
-    form = QuestionForm(request.POST or None, initial=initial, in_group=group is not None)
+    form = QuestionForm(_posted(request), initial=initial, in_group=group is not None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -570,7 +575,9 @@ def import_json(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = _procedure(request, slug)
     draft = builder.draft_of(procedure)
     form = ImportForm(
-        request.POST or None, request.FILES or None, initial={"revision": draft.revision}
+        _posted(request),
+        request.FILES if request.method == "POST" else None,
+        initial={"revision": draft.revision},
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("upload")
