@@ -8,7 +8,9 @@ such as `metadata_modified:[2024-01-01T00:00:00Z TO *]` or `metadata_modified:[N
 `NOT` (`&&`, `||`, `!`), `+`/`-` prefixes, quoted values, parentheses, value groups
 `field:(a OR b)`, ranges with `[ ]`/`{ }` bounds, boosts `^2` (no effect on a filter) — and
 refuse anything else (local parameters `{!…}`, fuzzy and proximity `~`) with CKAN's Search Query
-Error, never a 500.
+Error, never a 500. A field we do not know is no error: CKAN's Solr schema indexes every other
+name through its catch-all `<dynamicField name="*" type="string">`, so Solr accepts
+`nosuchfield:x` (or a range or group on it) and, no data set having the field, matches nothing.
 
 Juxtaposed clauses must all match (CKAN sends `q.op=AND`); `OR` binds tighter than the implied
 AND, so `a OR b c` is `(a OR b) AND c`. A negated clause matches what the clause does not, also
@@ -94,6 +96,10 @@ FIELDS: dict[str, Callable[[str], Q]] = {
     "dataset_type": lambda value: ALL if value == "dataset" else NONE,
     "type": lambda value: ALL if value == "dataset" else NONE,
     "conforms_to": lambda value: Q(conforms_to=value),
+    "author": lambda value: Q(author__icontains=value),
+    "maintainer": lambda value: Q(maintainer__icontains=value),
+    "version": lambda value: Q(version=value),
+    "url": lambda value: Q(url=value),
 }
 DATE_FIELDS = {"metadata_modified", "metadata_created"}
 
@@ -241,7 +247,6 @@ class _Parser:
         token = self.take()
         if kind in {"(", "field("}:
             if kind == "field(":
-                _check_field(token.field or "")
                 self.fields.append(token.field or "")
                 self.take()  # The "(" after it.
             if self.peek() == ")":
@@ -271,9 +276,12 @@ class _Parser:
             if value != "*":
                 raise SearchQueryError("only *:* may name every field")
             return ALL
-        _check_field(field)
         if value.startswith(("[", "{")):
             return self.range(field, value)
+        if not _known(field):
+            # CKAN's Solr schema indexes any other name as a string (dynamicField "*"), so
+            # a field no data set has is no error: its clause matches nothing.
+            return NONE
         value = _unquote(value)
         if value == "*":
             return ALL
@@ -282,11 +290,13 @@ class _Parser:
         return FIELDS[field](value)
 
     def range(self, field: str, value: str) -> Q:
-        if field not in DATE_FIELDS:
-            raise SearchQueryError(f"ranges are supported on {', '.join(sorted(DATE_FIELDS))}")
         parts = _RANGE_PARTS.fullmatch(value)
         if not parts:
             raise SearchQueryError(f"cannot parse range {value!r}")
+        if not _known(field):
+            return NONE  # a range over a field no data set has (see term)
+        if field not in DATE_FIELDS:
+            raise SearchQueryError(f"ranges are supported on {', '.join(sorted(DATE_FIELDS))}")
         opening, low, high, closing = parts.groups()
         condition = ALL
         if low != "*":
@@ -304,9 +314,8 @@ class _Parser:
             raise SearchQueryError(f"{field}: {error}") from None
 
 
-def _check_field(field: str) -> None:
-    if field not in FIELDS and field not in DATE_FIELDS:
-        raise SearchQueryError(f"undefined field {field}")
+def _known(field: str) -> bool:
+    return field in FIELDS or field in DATE_FIELDS
 
 
 def parse(query: str, *, default_field: str = "text") -> Q:

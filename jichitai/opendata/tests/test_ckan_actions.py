@@ -222,6 +222,14 @@ class TestPackageSearch:
             data = {key: query, "facet.field": '["tags", "groups"]'}
             assert "count" in result(call(client, "package_search", **data))
 
+    def test_a_field_no_data_set_has_matches_nothing(self, client, catalogue):
+        # CKAN's Solr schema indexes any name (dynamicField "*"): no error, no match.
+        for fq in ["nosuchfield:x", "nosuchfield:(a OR b)", "nosuchfield:[a TO b]"]:
+            found = search(client, fq=fq, **{"facet.field": '["tags"]'})
+            assert (found["count"], found["results"], found["facets"]) == (0, [], {"tags": {}})
+        assert search(client, q="nosuchfield:x")["count"] == 0
+        assert search(client, fq="-nosuchfield:x")["count"] == 3
+
     def test_rows_are_capped_at_1000(self, client, catalogue):
         assert search(client, rows=5000)["count"] == 3
 
@@ -283,7 +291,8 @@ class TestPackageSearch:
             ({"start": -1}, 409, "Validation Error", "start"),
             ({"facet.field": "tags"}, 409, "Validation Error", "facet.field"),
             ({"include_private": "perhaps"}, 409, "Validation Error", "include_private"),
-            ({"fq": "nosuchfield:1"}, 400, "Search Query Error", None),
+            ({"fq": "nosuchfield:[a TO"}, 400, "Search Query Error", None),
+            ({"fq": "nosuchfield:(a OR b"}, 400, "Search Query Error", None),
             ({"fq": "metadata_modified:[yesterday TO *]"}, 400, "Search Query Error", None),
             ({"sort": "title sideways"}, 400, "Search Query Error", None),
             ({"sort": "secret_column asc"}, 400, "Search Query Error", None),

@@ -71,8 +71,8 @@ def test_solr_dates_refused(text: str) -> None:
         "NOT",
         "organization:koseki OR",
         '"unterminated',
-        "nosuchfield:1",
-        "nosuchfield:(a OR b)",
+        "nosuchfield:[a TO]",
+        "nosuchfield:(a OR",
         "*:人口",
         "name:[a TO m]",
         "metadata_modified:[yesterday TO *]",
@@ -164,6 +164,16 @@ ALL_THREE = ["evacuation-sites", "population", "toilets"]
         ("title:人口^2", ["population"]),
         ("(title:人口 OR title:トイレ)^0.5", ["population", "toilets"]),
         ("name:evac*", ["evacuation-sites"]),
+        # A field no data set has matches nothing (CKAN's schema: dynamicField "*").
+        ("nosuchfield:1", []),
+        ("nosuchfield:*", []),
+        ('nosuchfield:"a b"', []),
+        ("nosuchfield:(a OR b)", []),
+        ("nosuchfield:[a TO b]", []),
+        ("nosuchfield:[* TO *]", []),
+        ("-nosuchfield:1", ALL_THREE),
+        ("nosuchfield:1 OR organization:kazei", ["population"]),
+        ("extras_frequency:monthly", []),
     ],
 )
 def test_queries(catalogue: Any, query: str, expected: list[str]) -> None:
@@ -217,3 +227,21 @@ def dated(catalogue: dict[str, Any]) -> dict[str, Any]:
 )
 def test_date_queries(dated: Any, query: str, expected: list[str]) -> None:
     assert matching(query) == expected
+
+
+@pytest.mark.django_db
+def test_more_of_the_package_fields_ckan_indexes(make_dataset: Any) -> None:
+    make_dataset(
+        "人口",
+        name="with-author",
+        author="大田区 企画課",
+        maintainer="統計係",
+        version="2.1",
+        url="https://example.jp/stats",
+    )
+    make_dataset("ほか", name="without-author")
+    assert matching("author:企画課") == ["with-author"]
+    assert matching("maintainer:統計係") == ["with-author"]
+    assert matching('version:"2.1"') == ["with-author"]
+    assert matching('url:"https://example.jp/stats"') == ["with-author"]
+    assert matching("-author:企画課") == ["without-author"]
