@@ -32,7 +32,10 @@ class DatasetSearchForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("ファイル"))
+    file = forms.FileField(
+        label=_("ファイル"),
+        error_messages={"required": _("アップロードするファイルを選んでください。")},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,11 +56,21 @@ class UploadForm(forms.Form):
         return form
 
 
+# The same words as the service's refusal of a short reason (opendata.reason_required), so
+# that an empty reason and a short one are answered alike.
+REASON_REQUIRED = _("公開してよいと判断した理由を10文字以上で書いてください。")
+
+
 class ClearanceForm(forms.Form):
+    """Why columns flagged as personal data may be published. Browsers stop an empty reason
+    (`required`); the server says the same beside the field for any client that does not."""
+
     reason = forms.CharField(
         label=_("公開してよいと判断した理由"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("10文字以上。例：施設の代表電話番号で、区のウェブサイトで公表済みです。"),
+        error_messages={"required": REASON_REQUIRED},
     )
 
 

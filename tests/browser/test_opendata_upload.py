@@ -106,8 +106,25 @@ def test_staff_upload_read_the_report_fix_and_publish(
     expect(page.get_by_role("heading", name="個人情報の可能性がある列")).to_be_visible()
     expect(page.get_by_role("button", name="このファイルを公開する")).to_have_count(0)
     assert _axe_clean(page, javascript)
-    page.get_by_label("公開してよいと判断した理由").fill("担当者本人が公開に同意しています。")
-    page.get_by_role("button", name="確認して公開を許可する").press("Enter")
+    reason = page.get_by_label("公開してよいと判断した理由")
+    clear = page.get_by_role("button", name="確認して公開を許可する")
+    # An empty reason is stopped by the browser (required); a short one by the server, which
+    # says why beside the field and brings the form back into view.
+    clear.press("Enter")
+    expect(page.locator(f"#clear-{held.pk}-reason:invalid")).to_have_count(1)
+    reason.fill("同意あり")
+    clear.press("Enter")
+    error = page.locator(f"#clear-{held.pk}-reason_error")
+    expect(error).to_have_text("エラー：公開してよいと判断した理由を10文字以上で書いてください。")
+    expect(reason).to_have_attribute(
+        "aria-describedby", f"clear-{held.pk}-reason_hint clear-{held.pk}-reason_error"
+    )
+    assert page.url.endswith(f"/clear/#clear-{held.pk}")
+    assert _axe_clean(page, javascript)
+    held.refresh_from_db()
+    assert held.personal_data_cleared_at is None
+    reason.fill("担当者本人が公開に同意しています。")
+    clear.press("Enter")
     expect(page.get_by_text("個人情報の確認を記録しました。公開できます。")).to_be_visible()
     assert _axe_clean(page, javascript)
     held.refresh_from_db()

@@ -3,6 +3,7 @@ their own departments only."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -143,6 +144,56 @@ def test_personal_data_needs_an_approver(client, make_staff, signed_in, resource
     )
     assert done.status_code == 302
     assert client.post(f"/staff/data/toilets/files/{stored.pk}/publish/").status_code == 302
+
+
+@pytest.mark.parametrize("sent", [{"reason": ""}, {"reason": " \u3000\n"}, {}])
+def test_an_empty_reason_is_refused_beside_the_field(
+    client, make_staff, signed_in, resource, sent
+) -> None:
+    """Browsers stop an empty reason (required); a client that does not gets the same refusal
+    from the server, beside the field and linked to it, and nothing is cleared."""
+    signed_in(client, make_staff("approver"))
+    upload(client, resource, "名称,担当者氏名\r\n区役所,山田 太郎\r\n".encode())
+    stored = ResourceFile.objects.get()
+    assert stored.status == CheckStatus.BLOCKED
+    client.get("/staff/data/toilets/")  # the upload's notice, read
+    events = AuditEvent.objects.count()
+    response = client.post(f"/staff/data/toilets/files/{stored.pk}/clear/", sent)
+    assert response.status_code == 400
+    page = response.content.decode()
+    field = f"clear-{stored.pk}-reason"
+    message = "公開してよいと判断した理由を10文字以上で書いてください。"
+    assert f'<a href="#{field}">公開してよいと判断した理由：{message}</a>' in page
+    assert (
+        f'<p class="field__error" id="{field}_error">'
+        f'<span class="visually-hidden">エラー：</span>{message}</p>'
+    ) in page
+    textarea = re.search(rf'<textarea name="reason"[^>]*id="{field}">', page)
+    assert textarea is not None
+    assert f'aria-describedby="{field}_hint {field}_error"' in textarea.group(0)
+    assert 'aria-invalid="true"' in textarea.group(0) and " required " in textarea.group(0)
+    assert f'<p class="field__hint" id="{field}_hint">10文字以上。' in page
+    # The form is sent to an address that brings it back into view without JavaScript.
+    assert f'action="/staff/data/toilets/files/{stored.pk}/clear/#clear-{stored.pk}"' in page
+    assert f'id="clear-{stored.pk}"' in page
+    assert "<title>エラー：" in page
+    stored.refresh_from_db()
+    assert stored.personal_data_cleared_at is None and stored.personal_data_clearance_reason == ""
+    assert AuditEvent.objects.count() == events
+
+
+def test_an_upload_without_a_file_is_refused_beside_the_field(
+    client, make_staff, signed_in, resource
+) -> None:
+    signed_in(client, make_staff("clerk"))
+    response = client.post(f"/staff/data/toilets/resources/{resource.pk}/upload/", {})
+    assert response.status_code == 400
+    page = response.content.decode()
+    field = f"upload-{resource.pk}-file"
+    assert f'<a href="#{field}">ファイル：アップロードするファイルを選んでください。</a>' in page
+    assert f'<p class="field__error" id="{field}_error">' in page
+    assert f'aria-describedby="{field}_hint {field}_error" required' in page
+    assert not ResourceFile.objects.exists()
 
 
 def test_other_departments_and_residents_get_nothing(

@@ -138,6 +138,17 @@ def test_bad_choices_are_refused_with_nothing_exported(approver_client, rows) ->
     assert not AuditEvent.objects.filter(action="application.export").exists()
 
 
+def test_a_post_without_a_choice_is_refused_beside_the_field(approver_client, rows) -> None:
+    """Browsers always send the preselected encoding; a client that sends nothing is told."""
+    response = approver_client.post(URL, {})
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert '<a href="#id_encoding_0">文字コード：このフィールドは必須です。</a>' in page
+    assert '<fieldset class="field__group" aria-describedby="id_encoding_error">' in page
+    assert '<p class="field__error" id="id_encoding_error">' in page
+    assert not AuditEvent.objects.filter(action="application.export").exists()
+
+
 def test_clerks_may_not_export(client, make_staff, signed_in, rows) -> None:
     signed_in(client, make_staff("clerk", department="koseki"))
     assert "CSVでダウンロード" not in client.get("/staff/applications/").content.decode()

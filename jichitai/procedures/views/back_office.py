@@ -275,7 +275,9 @@ def export(request: HttpRequest) -> HttpResponse:
     exportable = policies.applications_exportable_by(request.user)
     data = request.POST if request.method == "POST" else request.GET
     filters = InboxFilterForm(data, applications=exportable)
-    chosen = ExportForm(request.POST or None)
+    # A POST without a choice (no body at all) is refused beside the field, not shown as the
+    # page's first view.
+    chosen = ExportForm(request.POST if request.method == "POST" else None)
     if not filters.is_valid():
         return render(
             request,
