@@ -40,7 +40,8 @@ SORT_FIELDS = {
 @dataclass(frozen=True)
 class SearchRequest:
     q: str
-    fq: str
+    fq: str  # fq and the fq_list entries, for what they mention
+    filters: tuple[str, ...]  # each a filter of its own, as Solr receives fq and fq_list
     rows: int
     start: int
     sort: str
@@ -52,14 +53,15 @@ class SearchRequest:
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> SearchRequest:
-        fq_list = params.string_list(data, "fq_list") or []
-        fq = " ".join([params.text(data, "fq"), *fq_list]).strip()
+        filters = (params.text(data, "fq"), *(params.string_list(data, "fq_list") or []))
+        fq = " ".join(filters).strip()
         facet_fields = params.string_list(data, "facet.field") or []
         if not params.boolean(data, "facet", True):
             facet_fields = []
         return cls(
             q=params.text(data, "q"),
             fq=fq,
+            filters=filters,
             rows=params.integer(data, "rows", ROWS_DEFAULT, maximum=ROWS_MAX),
             start=params.integer(data, "start", 0),
             sort=params.text(data, "sort").strip() or DEFAULT_SORT,
@@ -100,7 +102,9 @@ def matching_datasets(user: Any, request: SearchRequest) -> QuerySet[Dataset]:
         allowed |= Q(state=State.ACTIVE, private=True)
     if request.include_drafts:
         allowed |= Q(state=State.DRAFT)
-    query = visible.filter(solr_query.parse(request.q)).filter(solr_query.parse(request.fq))
+    query = visible.filter(solr_query.parse(request.q))
+    for fq in request.filters:
+        query = query.filter(solr_query.parse(fq))
     if not solr_query.mentions_field(request.fq, "state"):
         query = query.filter(allowed)
     else:

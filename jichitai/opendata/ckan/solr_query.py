@@ -12,10 +12,17 @@ Error, never a 500. A field we do not know is no error: CKAN's Solr schema index
 name through its catch-all `<dynamicField name="*" type="string">`, so Solr accepts
 `nosuchfield:x` (or a range or group on it) and, no data set having the field, matches nothing.
 
-Juxtaposed clauses must all match (CKAN sends `q.op=AND`); `OR` binds tighter than the implied
-AND, so `a OR b c` is `(a OR b) AND c`. A negated clause matches what the clause does not, also
-alone or inside parentheses, which is what a caller means (Solr needs `*:*` added for a purely
-negative group; we do not).
+Clauses combine as in Solr's standard query parser with the `q.op=AND` CKAN sends (its
+`PackageSearchQuery.run` sets `query.setdefault("q.op", "AND")`; older schemas said
+`<solrQueryParser defaultOperator="AND"/>`): there is no precedence, each clause is required,
+optional or prohibited (Lucene's QueryParserBase.addClause), and a filter matches when all
+required clauses do — optional ones then only weigh relevance — or, with none required, when
+one optional clause does; never a prohibited one. So `a b` needs both, `a OR b` either, but
+`a OR b c` is `+c` (a and b only score): group with parentheses, `(a OR b) c`, to mean
+`(a OR b) AND c`. `a AND b OR c` is `+a` and `a OR -b` is `a AND NOT b`. Each `fq` and
+`fq_list` entry is a filter of its own, as Solr receives them. A negated clause matches what the
+clause does not, also alone or inside parentheses, which is what a caller means (Solr needs
+`*:*` added for a purely negative group; we do not).
 
 Free text (no field, or the `text` field) is a substring match on normalised text, which is
 how Japanese is found without word boundaries (see core.search).
@@ -24,6 +31,8 @@ how Japanese is found without word boundaries (see core.search).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import re
 import uuid
 from collections.abc import Callable
@@ -38,6 +47,8 @@ from jichitai.opendata.ckan.errors import SearchQueryError
 from jichitai.opendata.models import Dataset
 
 MATCH_ALL = {"*:*", "*", ""}
+# How a clause takes part in its boolean query (Lucene's MUST, SHOULD and MUST_NOT).
+REQUIRED, OPTIONAL, PROHIBITED = "required", "optional", "prohibited"
 # Explicit conditions for "everything" and "nothing": an empty Q() vanishes when OR-ed.
 ALL = Q(pk__isnull=False)
 NONE = Q(pk__in=[])
@@ -190,8 +201,8 @@ def _skip_boost(query: str, position: int) -> int:
 
 
 class _Parser:
-    """Recursive descent over the tokens: sequence := either (AND? either)*;
-    either := unary (OR unary)*; unary := (NOT | - | +) unary | primary;
+    """Recursive descent over the tokens: sequence := clause ((AND | OR)? clause)*;
+    clause := (NOT | - | +)? unary; unary := (NOT | - | +) unary | primary;
     primary := ( sequence ) | field:( sequence ) | term."""
 
     def __init__(self, tokens: list[Token], default_field: str) -> None:
@@ -211,19 +222,22 @@ class _Parser:
         return token
 
     def sequence(self) -> Q:
-        condition = self.either()
+        """The clauses up to ")" or the end, each required, optional or prohibited as Solr's
+        standard parser makes them with CKAN's q.op=AND (Lucene's QueryParserBase.addClause):
+        a clause is required unless OR introduces it; OR makes the clause before it optional
+        too, AND makes it required again; - and NOT prohibit. There is no precedence."""
+        clauses: list[tuple[str, Q]] = []
         while self.peek() not in {None, ")"}:
-            if self.peek() == "AND":
-                self.take()
-            condition &= self.either()
-        return condition
-
-    def either(self) -> Q:
-        condition = self.unary()
-        while self.peek() == "OR":
-            self.take()
-            condition |= self.unary()
-        return condition
+            conjunction = self.take().kind if clauses and self.peek() in {"AND", "OR"} else None
+            modifier = self.take().kind if self.peek() in {"NOT", "-", "+"} else None
+            condition = self.unary()
+            if clauses and conjunction and clauses[-1][0] != PROHIBITED:
+                clauses[-1] = (REQUIRED if conjunction == "AND" else OPTIONAL, clauses[-1][1])
+            if modifier in {"NOT", "-"}:
+                clauses.append((PROHIBITED, condition))
+            else:  # "+" too: with q.op=AND an OR makes even +b optional.
+                clauses.append((OPTIONAL if conjunction == "OR" else REQUIRED, condition))
+        return _combine(clauses)
 
     def unary(self) -> Q:
         kind = self.peek()
@@ -312,6 +326,25 @@ class _Parser:
             return solr_dates.parse(text, self.now)
         except solr_dates.DateSyntaxError as error:
             raise SearchQueryError(f"{field}: {error}") from None
+
+
+def _combine(clauses: list[tuple[str, Q]]) -> Q:
+    """What a boolean query of these clauses matches as a filter: all the required ones
+    (the optional ones then only weigh relevance), else at least one optional one, and none
+    of the prohibited ones. Only prohibited clauses match everything else (Solr adds *:* to
+    such a query at the top; we do so in parentheses too, which is what a caller means)."""
+    required = [condition for occur, condition in clauses if occur == REQUIRED]
+    optional = [condition for occur, condition in clauses if occur == OPTIONAL]
+    if required:
+        combined = functools.reduce(operator.and_, required)
+    elif optional:
+        combined = functools.reduce(operator.or_, optional)
+    else:
+        combined = ALL
+    for occur, condition in clauses:
+        if occur == PROHIBITED:
+            combined &= ~condition
+    return combined
 
 
 def _known(field: str) -> bool:

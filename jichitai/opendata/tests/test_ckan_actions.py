@@ -160,6 +160,26 @@ class TestPackageSearch:
         ]
         assert names(search(client, q="title:人口")) == ["population"]
 
+    def test_or_has_no_precedence_as_in_ckan(self, client, catalogue):
+        # CKAN's Solr (q.op=AND): OR makes both its neighbours optional; beside a required
+        # clause they only weigh relevance. ckanext-harvest's organisations joined by OR and
+        # its date range therefore filter by the date alone, as on a CKAN site.
+        harvest = "organization:kazei OR organization:nowhere metadata_modified:[* TO NOW]"
+        assert search(client, fq=harvest)["count"] == 3
+        assert names(search(client, fq="(organization:kazei OR groups:bosai) tags:防災")) == [
+            "evacuation-sites"
+        ]
+        assert names(search(client, fq="organization:kazei OR groups:bosai tags:防災")) == [
+            "evacuation-sites",
+            "toilets",
+        ]
+        # fq and each fq_list entry are filters of their own, as Solr receives them.
+        data = {"fq": "organization:kazei OR groups:bosai", "fq_list": ["tags:防災"]}
+        found = result(call(client, "package_search", method="post", **data))
+        assert names(found) == ["evacuation-sites"]
+        found = search(client, fq_list=["organization:kazei OR groups:bosai", "res_format:PDF"])
+        assert names(found) == ["population"]
+
     def test_metadata_modified_ranges(self, client, catalogue):
         assert search(client, fq="metadata_modified:[2000-01-01T00:00:00Z TO *]")["count"] == 3
         assert search(client, fq="metadata_modified:[2999-01-01T00:00:00Z TO *]")["count"] == 0

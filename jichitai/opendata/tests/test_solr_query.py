@@ -153,6 +153,25 @@ ALL_THREE = ["evacuation-sites", "population", "toilets"]
         ("organization:kazei || groups:bosai", ["evacuation-sites", "population"]),
         ("(organization:kazei OR groups:bosai) res_format:CSV", ["evacuation-sites", "population"]),
         ("organization:kazei OR groups:bosai res_format:PDF", ["population"]),
+        # No precedence, as Solr's standard parser with CKAN's q.op=AND: OR makes both its
+        # neighbours optional, and an optional clause beside a required one only scores.
+        ("organization:kazei OR groups:jinko tags:防災", ["evacuation-sites", "toilets"]),
+        ("(organization:kazei OR groups:jinko) tags:防災", []),
+        ("tags:防災 organization:kazei OR groups:jinko", ["evacuation-sites", "toilets"]),
+        (
+            "organization:koseki AND tags:避難・災害 OR organization:kazei",
+            ["evacuation-sites", "toilets"],
+        ),
+        ("organization:koseki AND (tags:避難・災害 OR organization:kazei)", ["evacuation-sites"]),
+        ("organization:kazei OR groups:bosai OR tags:防災", ALL_THREE),
+        ("organization:kazei OR +tags:防災", ALL_THREE),
+        # AND makes the clause before it required again.
+        ("organization:kazei OR tags:防災 AND groups:bosai", ["evacuation-sites"]),
+        # A prohibited clause stays prohibited, whatever joins it.
+        ("groups:bosai OR -organization:kazei", ["evacuation-sites"]),
+        ("groups:bosai OR NOT organization:koseki", []),
+        ("-organization:kazei OR groups:jinko", []),  # = +groups:jinko -organization:kazei
+        ("tags:防災 AND NOT groups:bosai OR organization:kazei", ["toilets"]),
         ("((organization:kazei))", ["population"]),
         ("tags:(防災 AND 避難・災害)", ["evacuation-sites"]),
         ("tags:(防災 -避難・災害)", ["toilets"]),
