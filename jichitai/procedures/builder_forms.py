@@ -40,6 +40,9 @@ GROUP_CHILD_TYPES = [
 STALE_PAGE = _("画面を読み込み直してから、もう一度操作してください。")
 
 
+CONFIRM_UNPUBLISH = _("受付を停止するには、この画面の「受付を停止する」ボタンを押してください。")
+
+
 class RevisionForm(forms.Form):
     """The draft revision the editor saw (see services.builder.edit)."""
 
@@ -402,6 +405,17 @@ def add_document_problems(form: forms.Form, problems: list[Problem]) -> None:
     for problem in problems:
         place = where(problem.loc)
         form.add_error(None, f"{place}：{problem.message}" if place else problem.message)
+
+
+class UnpublishForm(forms.Form):
+    """The confirmation page's answer: stopping online intake takes this explicit step, so a
+    POST without it (a stray or empty one) changes nothing."""
+
+    confirm = forms.ChoiceField(
+        choices=[("yes", "yes")],
+        widget=forms.HiddenInput,
+        error_messages={"required": CONFIRM_UNPUBLISH, "invalid_choice": CONFIRM_UNPUBLISH},
+    )
 
 
 class ImportForm(RevisionForm):

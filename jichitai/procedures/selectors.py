@@ -125,6 +125,14 @@ INTAKE_FIELDS = (
 )
 
 
+def intake_in_progress(procedure: Procedure) -> tuple[int, int]:
+    """(residents' drafts, applications received) of a procedure: what stopping its online
+    intake leaves standing, as the builder's confirmation page states."""
+    drafts = ApplicationDraft.objects.filter(procedure=procedure).count()
+    applications = Application.objects.filter(procedure=procedure).count()
+    return drafts, applications
+
+
 def catalogue_departments() -> QuerySet[OrgUnit]:
     """Departments that own a published procedure, for the catalogue's filter."""
     return (

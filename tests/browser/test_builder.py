@@ -189,7 +189,15 @@ def build_procedure(page: Page, admin: Any, *, javascript: bool) -> None:
 def stop_taking_applications(page: Page, *, javascript: bool) -> None:
     keys = Keyboard(page, javascript=javascript)
     page.goto("/staff/builder/kodomo-kenshin/")
-    keys.press(page.get_by_role("button", name="オンライン申請の受付を停止する"))
+    # Stopping asks first, on a page saying what it does; going back changes nothing.
+    keys.press(page.get_by_role("link", name="オンライン申請の受付を停止する"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("オンライン申請の受付を停止しますか")
+    expect(page.locator("main")).to_contain_text("受付済みの申請（現在 1 件）には影響しません。")
+    keys.accessible("confirm unpublishing")
+    keys.press(page.get_by_role("link", name="停止せずに様式に戻る"))
+    expect(page.get_by_text("第1版")).to_be_visible()
+    keys.press(page.get_by_role("link", name="オンライン申請の受付を停止する"))
+    keys.press(page.get_by_role("button", name="受付を停止する"))
     expect(page.get_by_text("オンライン申請の受付を停止しました。")).to_be_visible()
     expect(page.get_by_text("未公開（オンライン申請を受け付けていません）")).to_be_visible()
     keys.accessible("unpublished")

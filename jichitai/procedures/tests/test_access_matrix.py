@@ -237,10 +237,14 @@ PAGES: list[Row] = [
     row("GET", "/staff/builder/{slug}/preview/", builder_page(200)),
     row("GET", "/staff/builder/{slug}/preview/{page}/", builder_page(200)),
     row("POST", "/staff/builder/{slug}/publish/", builder_page(302), data={"revision": "0"}),
+    # Stopping online intake asks first; a POST without the page's confirmation changes nothing.
+    row("GET", "/staff/builder/{slug}/unpublish/", builder_page(200)),
+    row("POST", "/staff/builder/{slug}/unpublish/", builder_page(400), note="(not confirmed)"),
     row(
         "POST",
         "/staff/builder/{slug}/unpublish/",
         builder_page(302),
+        data={"confirm": "yes"},
         changes={"department_admin"},
         effect=lambda v: Procedure.objects.get(slug=v["slug"]).live_form_id is None,
     ),

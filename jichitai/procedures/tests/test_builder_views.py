@@ -315,11 +315,72 @@ def test_publish_and_unpublish_from_the_page(admin_client, procedure) -> None:
     response = admin_client.post(url("_publish", procedure.slug), {"revision": revision(procedure)})
     procedure.refresh_from_db()
     assert procedure.live_form is not None and procedure.is_published
-    response = admin_client.post(url("_unpublish", procedure.slug))
+    # The button on the form page leads to a page that says what stopping does.
+    overview = admin_client.get(url("_form", procedure.slug)).content.decode()
+    assert f'<a class="button button--danger" href="{url("_unpublish", procedure.slug)}">' in (
+        overview
+    )
+    response = admin_client.get(url("_unpublish", procedure.slug))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>オンライン申請の受付を停止しますか</h1>" in page
+    assert "公開中の様式（第1版）での受付を止めます。" in page
+    assert '<input type="hidden" name="confirm" value="yes">' in page
+    procedure.refresh_from_db()
+    assert procedure.live_form is not None
+    # A POST without the page's confirmation (stray, or empty) changes nothing.
+    for data in ({}, {"confirm": "no"}):
+        response = admin_client.post(url("_unpublish", procedure.slug), data)
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "「受付を停止する」ボタンを押してください。" in page and "<title>エラー：" in page
+        procedure.refresh_from_db()
+        assert procedure.live_form is not None
+    assert not AuditEvent.objects.filter(action="form.unpublish").exists()
+    response = admin_client.post(url("_unpublish", procedure.slug), {"confirm": "yes"})
     assert response.status_code == 302
     procedure.refresh_from_db()
     assert procedure.live_form is None
     assert AuditEvent.objects.filter(action__in=["form.publish", "form.unpublish"]).count() == 2
+    # Nothing left to stop: back to the form page, saying so.
+    response = admin_client.get(url("_unpublish", procedure.slug), follow=True)
+    assert "この様式は公開されていません。" in response.content.decode()
+
+
+def test_stopping_intake_does_what_the_confirmation_page_says(
+    admin_client, procedure, make_user
+) -> None:
+    """Residents can no longer start or continue online; their drafts are kept and go on, on
+    the version they began, once the form is published again; the form draft stays."""
+    from jichitai.core.errors import DomainError
+    from jichitai.procedures.models import ApplicationDraft
+    from jichitai.procedures.services import intake
+
+    draft = builder.draft_of(procedure)
+    draft = builder.import_document(
+        procedure, draft, draft.revision, json.dumps(FORMS["inu-toroku"]), actor=admin_client.user
+    )
+    first = builder.publish(procedure, draft, draft.revision, actor=admin_client.user)
+    resident = make_user("resident")
+    started = intake.draft_for(resident, procedure)
+    page = admin_client.get(url("_unpublish", procedure.slug)).content.decode()
+    assert "区民が入力途中の申請（現在 1 件）は消えません" in page
+    assert "受付済みの申請（現在 0 件）には影響しません。" in page
+    admin_client.post(url("_unpublish", procedure.slug), {"confirm": "yes"})
+    procedure.refresh_from_db()
+    detail = admin_client.get(reverse("procedures:procedure_detail", args=[procedure.slug]))
+    assert "この手続きのオンライン申請の受付は準備中です。" in detail.content.decode()
+    with pytest.raises(DomainError) as refused:
+        intake.draft_for(resident, procedure)
+    assert refused.value.code == "application.not_online"
+    assert ApplicationDraft.objects.filter(pk=started.pk).exists()
+    form_draft = FormDraft.objects.get(procedure=procedure)
+    assert form_draft.document["title"] == FORMS["inu-toroku"]["title"]
+    second = builder.publish(procedure, form_draft, form_draft.revision, actor=admin_client.user)
+    assert second.number == first.number + 1
+    procedure.refresh_from_db()
+    resumed = intake.draft_for(resident, procedure)
+    assert resumed.pk == started.pk and resumed.form_version_id == first.pk
 
 
 def test_list_query_count_is_flat(admin_client, departments, django_assert_num_queries) -> None:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jichitai.accounts.views import staff_required
 from jichitai.core.errors import DomainError
-from jichitai.procedures import policies
+from jichitai.procedures import policies, selectors
 from jichitai.procedures.builder_forms import (
     ConditionForm,
     ImportForm,
@@ -30,6 +30,7 @@ from jichitai.procedures.builder_forms import (
     QuestionForm,
     RevisionForm,
     SettingsForm,
+    UnpublishForm,
     add_document_problems,
     condition_choices,
     dedupe_value,
@@ -555,16 +556,30 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(_overview_url(procedure))
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
 def unpublish(request: HttpRequest, slug: str) -> HttpResponse:
+    """Stop online applications: GET says what that does and asks to confirm; only the POST
+    from that page (confirm=yes) stops them."""
     procedure = _procedure(request, slug)
-    try:
-        builder.unpublish(procedure, actor=request.user)
-        messages.success(request, _("オンライン申請の受付を停止しました。"))
-    except DomainError as error:
-        _report(request, error)
-    return redirect(_overview_url(procedure))
+    if procedure.live_form_id is None:
+        messages.error(request, _("この様式は公開されていません。"))
+        return redirect(_overview_url(procedure))
+    form = UnpublishForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            builder.unpublish(procedure, actor=request.user)
+            messages.success(request, _("オンライン申請の受付を停止しました。"))
+        except DomainError as error:
+            _report(request, error)
+        return redirect(_overview_url(procedure))
+    drafts, applications = selectors.intake_in_progress(procedure)
+    return render(
+        request,
+        "procedures/builder/unpublish.html",
+        {"procedure": procedure, "form": form, "drafts": drafts, "applications": applications},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
