@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
@@ -176,6 +176,28 @@ def facet_counts(
     return total, counts
 
 
+def with_zero_counts(
+    universe: QuerySet[Dataset], field: str, counts: list[tuple[str, int]], limit: int
+) -> list[tuple[str, int]]:
+    """`facet.mincount=0`: the values counted, then — while facet.limit leaves room — the
+    field's other values with a count of 0, by value, as Solr lists the terms of its index
+    that no match has. The values are those of the data sets the caller may see (`universe`),
+    not of the whole index as in Solr: a private or draft data set's tags stay unseen."""
+    room = None if limit < 0 else limit - len(counts)
+    if room is not None and room <= 0:
+        return counts
+    column = search_index.FACET_COLUMNS[field]
+    present: set[str] = set()
+    for value in universe.order_by().values_list(column, flat=True).distinct():
+        if column in search_index.MULTI_VALUED:
+            present.update(value.split(search_index.TERM_SEPARATOR) if value else ())
+        elif value is not None and value != "":
+            present.add(str(value))
+    counted = {value for value, _ in counts}
+    zero = sorted(v for v in _values_by_id(field, present).values() if v not in counted)
+    return [*counts, *((value, 0) for value in zero[:room])]
+
+
 def page_of(
     matches: QuerySet[Dataset], ordering: list[Any], start: int, rows: int
 ) -> list[Dataset]:
@@ -206,6 +228,12 @@ def package_search(user: Any, data: dict[str, Any], base_url: str) -> dict[str, 
         )
     else:
         total, counts_by_field = matches.count(), {}
+    if request.facet_fields and request.facet_mincount == 0:
+        universe = matching_datasets(user, replace(request, q="", fq="", filters=()))
+        counts_by_field = {
+            field: with_zero_counts(universe, field, counts, request.facet_limit)
+            for field, counts in counts_by_field.items()
+        }
     for field, counts in counts_by_field.items():
         names = display_names(field, [value for value, _ in counts])
         facets[field] = dict(counts)

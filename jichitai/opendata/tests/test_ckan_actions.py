@@ -300,6 +300,36 @@ class TestPackageSearch:
         )
         assert "facet.mincount" in body
 
+    def test_facet_mincount_zero_lists_values_no_match_has(self, client, catalogue, make_dataset):
+        make_dataset("内部", name="private-tagged", private=True, tags=["内部資料"])
+        make_dataset("下書き", name="draft-tagged", state="draft", tags=["下書き"])
+        fields = json.dumps(["tags", "organization", "groups", "res_format"])
+
+        def facets(**data: Any) -> dict[str, Any]:
+            return dict(search(client, rows=0, **{"facet.field": fields}, **data))
+
+        found = facets(fq="organization:kazei", **{"facet.mincount": 0})
+        # Counted values first, then the others with 0 by value (code point), as Solr does.
+        assert found["search_facets"]["tags"]["items"] == [
+            {"name": "人口", "display_name": "人口", "count": 1},
+            {"name": "避難・災害", "display_name": "避難・災害", "count": 0},  # U+907F
+            {"name": "防災", "display_name": "防災", "count": 0},  # U+9632
+        ]
+        assert found["facets"]["organization"] == {"kazei": 1, "koseki": 0}
+        assert found["facets"]["groups"] == {"jinko": 1, "bosai": 0}
+        assert found["facets"]["res_format"] == {"CSV": 1, "PDF": 1}
+        assert found["search_facets"]["organization"]["items"][1]["display_name"] == "戸籍住民課"
+        # Within facet.limit; a private or draft data set's values are never shown.
+        limited = facets(fq="organization:kazei", **{"facet.mincount": 0, "facet.limit": 2})
+        assert limited["facets"]["tags"] == {"人口": 1, "避難・災害": 0}
+        assert facets(q="該当なし", **{"facet.mincount": 0})["facets"]["tags"] == {
+            "人口": 0,
+            "防災": 0,
+            "避難・災害": 0,
+        }
+        # mincount 1 (the default) still leaves them out.
+        assert facets(fq="organization:kazei")["facets"]["tags"] == {"人口": 1}
+
     def test_facet_field_repeated_in_the_query_string(self, client, catalogue):
         response = client.get("/api/3/action/package_search?facet.field=tags&facet.field=groups")
         assert set(result(response)["facets"]) == {"tags", "groups"}
