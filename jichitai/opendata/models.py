@@ -148,6 +148,23 @@ class Dataset(models.Model):
         return self.title
 
 
+class CatalogueVersion(models.Model):
+    """One row whose token the database changes whenever a data set's facet totals may change.
+
+    Triggers on the data set table (migration 0013) set a new random token on every insert and
+    delete and on every update of a column that facet counts read (state, private, department,
+    licence, facet columns), whatever the writer: services, bulk writes, `update()`. Facet
+    totals cached under a token are therefore those of exactly that catalogue (search_index).
+    A token is random, never a counter, so a rolled-back change leaves no token behind that a
+    later change could repeat.
+    """
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class Resource(models.Model):
     """A file or link of a data set (リソース): a CSV, a PDF, an API address."""
 

@@ -16,6 +16,7 @@ from jichitai.opendata.ckan.package_search import (
     display_names,
     facet_counts,
     matching_datasets,
+    text_narrowing,
 )
 from jichitai.opendata.datastore.selectors import (
     NotLoaded,
@@ -53,7 +54,13 @@ def search(
     request = SearchRequest.from_data({"q": query, "fq": fq})
     matches = matching_datasets(user, request)
     facets = []
-    _, counts_by_field = facet_counts(matches, list(FACETS), limit=FACET_LIMIT, mincount=1)
+    _, counts_by_field = facet_counts(
+        matches,
+        list(FACETS),
+        limit=FACET_LIMIT,
+        mincount=1,
+        narrowing=text_narrowing(user, request),
+    )
     for field, counts in counts_by_field.items():
         names = display_names(field, [value for value, _ in counts])
         facets.append(

@@ -8,13 +8,13 @@ as the last key so that paging is stable, and facet counts over all matches.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
+from jichitai.accounts.policies import departments_visible_to
 from jichitai.core.models import OrgUnit
 from jichitai.opendata import search_index
 from jichitai.opendata.ckan import params, solr_query
@@ -137,29 +137,52 @@ def _values_by_id(field: str, ids: set[str]) -> dict[str, str]:
     return {str(pk): value for pk, value in found}
 
 
+@dataclass(frozen=True)
+class Narrowing:
+    """Matches that are a base set narrowed by words only, so that facet totals of the base
+    set, cached, can count them (search_index.counted_by_complement)."""
+
+    base: QuerySet[Dataset]
+    terms: list[str]
+    scope: tuple[Any, ...]  # what besides the catalogue decides the base set
+
+
+def text_narrowing(user: Any, request: SearchRequest) -> Narrowing | None:
+    """The search as a base set (what the caller may see, with the include_ flags) narrowed by
+    the words of `q`, when `q` is only words and there is no `fq`; None otherwise."""
+    if request.fq:
+        return None
+    terms = search_index.text_terms(solr_query.parse(request.q))
+    if terms is None:
+        return None
+    base = matching_datasets(user, replace(request, q=""))
+    departments = tuple(sorted(departments_visible_to(user).values_list("pk", flat=True)))
+    return Narrowing(base, terms, (departments, request.include_private, request.include_drafts))
+
+
 def facet_counts(
-    matches: QuerySet[Dataset], fields: list[str], *, limit: int, mincount: int
+    matches: QuerySet[Dataset],
+    fields: list[str],
+    *,
+    limit: int,
+    mincount: int,
+    narrowing: Narrowing | None = None,
 ) -> tuple[int, dict[str, list[tuple[str, int]]]]:
     """How many data sets match, and for each field its values by how many matches have them,
     most first, then by value. One query groups the matches by the fields' columns
-    (search_index); the groups, far fewer than the matches, are added up here."""
+    (search_index); with a `narrowing` of the same matches, cached totals may count them."""
     unknown = [field for field in fields if field not in search_index.FACET_COLUMNS]
     if unknown:
         raise SearchQueryError(f"cannot facet on {unknown[0]}")
     columns = list(dict.fromkeys(search_index.FACET_COLUMNS[field] for field in fields))
     if not columns:
         return matches.count(), {}
-    grouped = matches.order_by().values_list(*columns).annotate(matches=Count("pk"))
-    total = 0
-    by_column: dict[str, Counter[str]] = {column: Counter() for column in columns}
-    for *values, count in grouped:
-        total += count
-        for column, value in zip(columns, values, strict=True):
-            if column in search_index.MULTI_VALUED:
-                for term in value.split(search_index.TERM_SEPARATOR) if value else ():
-                    by_column[column][term] += count
-            elif value is not None and value != "":
-                by_column[column][str(value)] += count
+    if narrowing is None:
+        total, by_column = search_index.grouped_counts(matches, columns)
+    else:
+        total, by_column = search_index.counted_by_complement(
+            narrowing.base, narrowing.terms, columns, narrowing.scope
+        )
     counts = {}
     for field in fields:
         found = {
@@ -225,6 +248,7 @@ def package_search(user: Any, data: dict[str, Any], base_url: str) -> dict[str, 
             request.facet_fields,
             limit=request.facet_limit,
             mincount=request.facet_mincount,
+            narrowing=text_narrowing(user, request),
         )
     else:
         total, counts_by_field = matches.count(), {}
