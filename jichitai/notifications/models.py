@@ -28,8 +28,11 @@ class OutboundEmail(models.Model):
 
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.EmailField(max_length=254)
-    subject = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255, blank=True)
     body = models.TextField(blank=True)
+    # False while the text is still to be written: the composer registered for `event`
+    # writes it from the related object when the message is sent (see composers).
+    composed = models.BooleanField(default=True)
     language = models.CharField(max_length=8)
     event = models.CharField(max_length=64, help_text="template or event name")
     # The department whose staff may see this message in the delivery log; none for account
@@ -69,6 +72,15 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.recipient} ({self.status})"
+
+    @property
+    def display_subject(self) -> str:
+        """The subject, or what the message is while its text is not written yet."""
+        if self.composed:
+            return self.subject
+        from jichitai.notifications.composers import describe
+
+        return _("%(description)s（送信時に作成）") % {"description": describe(self.event)}
 
     @property
     def message_id(self) -> str:

@@ -10,16 +10,18 @@ That copy carries the same Message-ID, so mail clients and servers can recognise
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
-from django.db import models, router, transaction
+from django.db import connection, models, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from jichitai.notifications import conf
+from jichitai.notifications import composers, conf
 from jichitai.notifications.models import OutboundEmail
 from jichitai.notifications.models import OutboundEmailStatus as S
 
@@ -43,10 +45,39 @@ def queue_email(
     Call it inside the transaction that makes the change the message is about: a rollback
     leaves no message, and a crash after the commit leaves a queued row the sweeper sends.
     """
-    email = OutboundEmail.objects.create(
+    return _queue(
+        _outbox_row(to, language, event, department_id, related, reference),
+        composers.one_line(subject),
+        body,
+    )
+
+
+def queue_composed_at_delivery(
+    *,
+    to: str,
+    language: str,
+    event: str,
+    related: models.Model,
+    department_id: int | None = None,
+    reference: str = "",
+) -> OutboundEmail:
+    """Like queue_email, for a message the composer registered for `event` writes from
+    `related` when it is sent: the request only writes a row naming what to write."""
+    return _queue(
+        _outbox_row(to, language, event, department_id, related, reference), composed=False
+    )
+
+
+def _outbox_row(
+    to: str,
+    language: str,
+    event: str,
+    department_id: int | None,
+    related: models.Model | None,
+    reference: str,
+) -> OutboundEmail:
+    return OutboundEmail(
         recipient=to,
-        subject=" ".join(subject.split())[:255],
-        body=body,
         language=language,
         event=event,
         department_id=department_id,
@@ -54,8 +85,89 @@ def queue_email(
         related_id=related.pk if related is not None else None,
         reference=reference,
     )
+
+
+def _queue(
+    email: OutboundEmail, subject: str = "", body: str = "", *, composed: bool = True
+) -> OutboundEmail:
+    # Imported here: the task module imports this one.
+    from jichitai.notifications.tasks import deliver_outbound_email
+
+    email.subject, email.body, email.composed = subject, body, composed
+    if _queue_commits_with(deliver_outbound_email.get_backend()):
+        # The task row is written in the caller's transaction: it commits with the message
+        # (one commit per change instead of two) and a rollback takes both away.
+        if connection.vendor == "postgresql":
+            _insert_with_task(email, deliver_outbound_email)
+        else:
+            email.save(force_insert=True)
+            deliver_outbound_email.enqueue(email_id=email.pk)
+        return email
+    email.save(force_insert=True)
     _enqueue_on_commit(email.pk)
     return email
+
+
+def _insert_with_task(email: OutboundEmail, task: Any) -> None:
+    """Insert the message and the task that delivers it in one hand-written statement (every
+    submission sends one: the two ORM inserts cost more than running them). The task row is
+    the one django-tasks' DatabaseBackend.enqueue writes, with the message's ID in its
+    arguments. The task_enqueued signal is not sent (nothing here listens to it)."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    backend = task.get_backend()
+    result: models.Model = DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs=None,  # written by the statement, around the message's new ID
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        run_after=task.run_after or get_date_max(),
+        backend_name=backend.alias,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _outbox_and_task_statement(),
+            [*_insert_values(email, _OUTBOX_FIELDS), *_insert_values(result, _task_fields())],
+        )
+        (email.pk,) = cursor.fetchone()
+    email._state.adding = False
+    email._state.db = connection.alias
+
+
+_OUTBOX_FIELDS = [field for field in OutboundEmail._meta.concrete_fields if not field.primary_key]
+
+
+def _task_fields() -> list[models.Field]:
+    from django_tasks_db.models import DBTaskResult
+
+    return [f for f in DBTaskResult._meta.concrete_fields if f.attname != "args_kwargs"]
+
+
+def _insert_values(instance: models.Model, fields: list[models.Field]) -> list[Any]:
+    # What the ORM's insert does per field: defaults and auto_now_add (pre_save), then the
+    # database's representation.
+    return [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+
+
+@functools.cache
+def _outbox_and_task_statement() -> str:
+    from django_tasks_db.models import DBTaskResult
+
+    name = connection.ops.quote_name
+    outbox_columns = ", ".join(name(field.column) for field in _OUTBOX_FIELDS)
+    task_columns = ", ".join(name(field.column) for field in _task_fields())
+    return (
+        f"WITH email AS (INSERT INTO {name(OutboundEmail._meta.db_table)} ({outbox_columns})"  # noqa: S608  (our names, bound values)
+        f" VALUES ({', '.join(['%s'] * len(_OUTBOX_FIELDS))}) RETURNING id),"
+        f" task AS (INSERT INTO {name(DBTaskResult._meta.db_table)}"
+        f" ({task_columns}, {name('args_kwargs')})"
+        f" SELECT {', '.join(['%s'] * len(_task_fields()))},"
+        f" jsonb_build_object('args', jsonb_build_array(),"
+        f" 'kwargs', jsonb_build_object('email_id', email.id))"
+        f" FROM email)"
+        f" SELECT id FROM email"
+    )
 
 
 def _enqueue_on_commit(email_id: int) -> None:
@@ -63,8 +175,6 @@ def _enqueue_on_commit(email_id: int) -> None:
     from jichitai.notifications.tasks import deliver_outbound_email
 
     if _queue_commits_with(deliver_outbound_email.get_backend()):
-        # The task row is written in the caller's transaction: it commits with the message
-        # (one commit per change instead of two) and a rollback takes both away.
         deliver_outbound_email.enqueue(email_id=email_id)
         return
 
@@ -108,20 +218,31 @@ def claim(email_id: int, now: dt.datetime | None = None) -> OutboundEmail | None
 def deliver(email_id: int, now: dt.datetime | None = None) -> bool:
     """Claim and send one message; True if this call sent it.
 
-    An SMTP failure is recorded on the row with the time of the next attempt (or `failed`
-    after the last); it is never raised, so the caller's work goes on.
+    A message not written yet is written first (composers), and its text is kept with the
+    row from then on: the log shows its subject, and a retry sends the same text. An SMTP
+    failure, or a message that cannot be written, is recorded on the row with the time of the
+    next attempt (or `failed` after the last); it is never raised, so the caller's work goes on.
     """
     email = claim(email_id, now)
     if email is None:
         return False
+    written: dict[str, Any] = {}
     try:
+        if not email.composed:
+            email.subject, email.body = composers.compose(email)
+            written = {"subject": email.subject, "body": email.body, "composed": True}
         _send(email)
     except Exception as error:  # SMTP errors, refused connections, timeouts, bad addresses
-        _record_failure(email, error)
+        _record_failure(email, error, written)
         return False
     # Only the claimer marks it, and only while its claim stands.
     OutboundEmail.objects.filter(pk=email.pk, status=S.SENDING, claimed_at=email.claimed_at).update(
-        status=S.SENT, sent_at=timezone.now(), body="", last_error=""
+        status=S.SENT,
+        sent_at=timezone.now(),
+        subject=email.subject,
+        composed=True,
+        body="",
+        last_error="",
     )
     return True
 
@@ -144,13 +265,16 @@ def next_attempt_after(attempts: int, now: dt.datetime) -> dt.datetime | None:
     return now + delays[attempts - 1]
 
 
-def _record_failure(email: OutboundEmail, error: Exception) -> None:
+def _record_failure(
+    email: OutboundEmail, error: Exception, written: dict[str, Any] | None = None
+) -> None:
     # Counted from the claim, so a sweep run "as of" a time schedules from that time.
     now = email.claimed_at or timezone.now()
     retry_at = next_attempt_after(email.attempts, now)
     text = f"{type(error).__name__}: {error}"[:MAX_ERROR]
     logger.warning("outbound e-mail %s attempt %s failed: %s", email.pk, email.attempts, text)
     OutboundEmail.objects.filter(pk=email.pk, status=S.SENDING, claimed_at=email.claimed_at).update(
+        **(written or {}),
         status=S.QUEUED if retry_at else S.FAILED,
         next_attempt_at=retry_at or now,
         last_error=text,

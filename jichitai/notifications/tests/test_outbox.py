@@ -283,3 +283,102 @@ def test_with_the_database_queue_a_rolled_back_change_leaves_no_task(
         _queue()
         raise Boom
     assert not OutboundEmail.objects.exists() and not DBTaskResult.objects.exists()
+
+
+@pytest.fixture
+def composer(monkeypatch):
+    """A composer for the event "test.later", writing from the related row (here: a user)."""
+    from jichitai.notifications import composers
+
+    monkeypatch.setattr(composers, "_COMPOSERS", dict(composers._COMPOSERS))
+
+    def compose(email: OutboundEmail) -> tuple[str, str]:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(pk=email.related_id).first()
+        if user is None:
+            raise composers.NothingToCompose("gone")
+        return f"{user.display_name} 様\nへ", f"本文 {email.language}"
+
+    composers.register("test.later", compose, "テスト通知")
+
+
+def test_a_message_composed_at_delivery_is_written_by_the_worker_and_keeps_its_subject(
+    composer, make_user, smtp_inbox
+) -> None:
+    user = make_user("resident", display_name="区民 花子")
+    with transaction.atomic():
+        email = services.queue_composed_at_delivery(
+            to=user.email, language="en", event="test.later", related=user, reference="R1"
+        )
+        # In the request only the row naming what to write: no text yet.
+        email.refresh_from_db()
+        assert (email.composed, email.subject, email.body) == (False, "", "")
+        assert email.display_subject == "テスト通知（送信時に作成）"
+    assert services.sweep().sent == 1
+    [message] = smtp_inbox.wait_for(1)
+    assert message["Subject"] == "区民 花子 様 へ" and message["To"] == user.email
+    email.refresh_from_db()
+    assert (email.status, email.composed, email.subject, email.body) == (
+        S.SENT,
+        True,
+        "区民 花子 様 へ",
+        "",  # erased once sent, as every body is
+    )
+    assert email.display_subject == email.subject
+
+
+def test_a_composed_message_whose_send_failed_is_sent_again_with_the_same_text(
+    composer, make_user, mail_server_down
+) -> None:
+    user = make_user("resident", display_name="区民 花子")
+    email = services.queue_composed_at_delivery(
+        to=user.email, language="ja", event="test.later", related=user
+    )
+    assert not services.deliver(email.pk)
+    email.refresh_from_db()
+    assert (email.status, email.composed, email.subject, email.body) == (
+        S.QUEUED,
+        True,
+        "区民 花子 様 へ",
+        "本文 ja",
+    )
+    user.display_name = "別の 名前"
+    user.save()
+    mail_server_down.up()
+    assert services.sweep(email.next_attempt_at).sent == 1
+    [message] = mail_server_down.wait_for(1)
+    assert message["Subject"] == "区民 花子 様 へ"
+
+
+def test_a_message_that_cannot_be_composed_is_retried_then_fails_and_sends_nothing(
+    composer, make_user, settings
+) -> None:
+    settings.NOTIFICATIONS_RETRY_DELAYS = [60]
+    unknown = _queue()
+    OutboundEmail.objects.filter(pk=unknown.pk).update(composed=False, subject="", body="")
+    assert not services.deliver(unknown.pk)
+    unknown.refresh_from_db()
+    assert unknown.status == S.QUEUED and "NothingToCompose" in unknown.last_error
+    assert "test" in unknown.display_subject  # no composer: the event's name
+    assert not services.deliver(unknown.pk, unknown.next_attempt_at)
+    unknown.refresh_from_db()
+    assert (unknown.status, unknown.composed) == (S.FAILED, False) and mail.outbox == []
+
+
+def test_with_the_database_queue_a_message_composed_later_commits_with_its_task(
+    database_task_queue, composer, make_user
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    user = make_user("resident")
+    with transaction.atomic():
+        email = services.queue_composed_at_delivery(
+            to=user.email, language="ja", event="test.later", related=user
+        )
+    [task] = DBTaskResult.objects.all()
+    assert task.args_kwargs == {"args": [], "kwargs": {"email_id": email.pk}}
+    assert (task.status, task.queue_name, task.backend_name) == ("READY", "default", "default")
+    stored = OutboundEmail.objects.get(pk=email.pk)
+    assert (stored.recipient, stored.related_id, stored.composed) == (user.email, user.pk, False)
+    assert stored.key == email.key and stored.status == S.QUEUED

@@ -20,12 +20,14 @@ from jichitai.core.errors import DomainError
 from jichitai.core.templatetags.jichitai_dates import wareki
 from jichitai.governance.services import record_event
 from jichitai.notifications import sandbox
+from jichitai.notifications.composers import NothingToCompose
 from jichitai.notifications.mail import render_template_files
 from jichitai.notifications.models import OutboundEmail
-from jichitai.notifications.services import queue_email, retry_now
+from jichitai.notifications.services import queue_composed_at_delivery, queue_email, retry_now
 from jichitai.procedures import policies
 from jichitai.procedures.models import (
     Application,
+    ApplicationStatus,
     NotificationEvent,
     NotificationTemplate,
     Procedure,
@@ -41,28 +43,30 @@ DEFAULT_TEMPLATES = {
 
 def notify_applicant(application: Application, event: str, *, message: str = "") -> OutboundEmail:
     """Queue the mail for `event` to the applicant, in their preferred language. Call it
-    inside the transaction that made the change."""
+    inside the transaction that made the change.
+
+    The mail that an application was received is written when it is sent (compose_received),
+    not here: a surge of submissions then writes one small outbox row each."""
     user = application.applicant
     language = user.preferred_language or "ja"
     procedure = application.procedure
-    override = (
-        NotificationTemplate.objects.filter(procedure=procedure, event=event, language=language)
-        .only("subject", "body")
-        .first()
-        # selectors.procedure_for_intake says when the procedure has none of its own.
-        if getattr(procedure, "has_own_mail_templates", True)
-        else None
-    )
-    if override is not None:
-        values = template_values(application, language, message)
-        subject = sandbox.render(override.subject, values)
-        body = sandbox.render(override.body, values)
-    else:
-        subject, body = render_template_files(
-            DEFAULT_TEMPLATES[NotificationEvent(event)],
-            {"application": application, "procedure": procedure, "user": user, "message": message},
-            language,
+    if event == NotificationEvent.RECEIVED and not message:
+        return queue_composed_at_delivery(
+            to=user.email,
+            language=language,
+            event=RECEIVED_EVENT,
+            department_id=procedure.department_id,
+            related=application,
+            reference=application.receipt_number,
         )
+    subject, body = _render(
+        application,
+        event,
+        language,
+        message,
+        # selectors.procedure_for_intake says when the procedure has none of its own.
+        look_for_own=getattr(procedure, "has_own_mail_templates", True),
+    )
     return queue_email(
         to=user.email,
         subject=subject,
@@ -75,7 +79,59 @@ def notify_applicant(application: Application, event: str, *, message: str = "")
     )
 
 
-def template_values(application: Application, language: str, message: str = "") -> dict[str, str]:
+RECEIVED_EVENT = f"application.{NotificationEvent.RECEIVED}"
+
+
+def _render(
+    application: Application,
+    event: str,
+    language: str,
+    message: str = "",
+    *,
+    look_for_own: bool = True,
+    status: str | None = None,
+) -> tuple[str, str]:
+    procedure = application.procedure
+    override = (
+        NotificationTemplate.objects.filter(procedure=procedure, event=event, language=language)
+        .only("subject", "body")
+        .first()
+        if look_for_own
+        else None
+    )
+    if override is not None:
+        values = template_values(application, language, message, status=status)
+        return sandbox.render(override.subject, values), sandbox.render(override.body, values)
+    return render_template_files(
+        DEFAULT_TEMPLATES[NotificationEvent(event)],
+        {
+            "application": application,
+            "procedure": procedure,
+            "user": application.applicant,
+            "message": message,
+        },
+        language,
+    )
+
+
+def compose_received(email: OutboundEmail) -> tuple[str, str]:
+    """The text of the mail that an application was received, written at delivery from the
+    application as it is now, but with the status it had then (received)."""
+    application = (
+        Application.objects.select_related("procedure", "applicant")
+        .filter(pk=email.related_id or 0)
+        .first()
+    )
+    if application is None:
+        raise NothingToCompose(f"application {email.related_id} no longer exists")
+    return _render(
+        application, NotificationEvent.RECEIVED, email.language, status=ApplicationStatus.RECEIVED
+    )
+
+
+def template_values(
+    application: Application, language: str, message: str = "", *, status: str | None = None
+) -> dict[str, str]:
     """The variables a procedure's template may use, as plain strings in `language`."""
     with translation.override(language):
         submitted = timezone.localtime(application.submitted_at)
@@ -87,7 +143,11 @@ def template_values(application: Application, language: str, message: str = "") 
             "receipt_number": application.receipt_number,
             "submitted_at": formats.date_format(submitted, "Y-m-d H:i"),
             "due_date": wareki(application.due_date),
-            "status": str(application.get_status_display()),
+            "status": str(
+                ApplicationStatus(status).label
+                if status is not None
+                else application.get_status_display()
+            ),
             "message": message,
             "url": settings.JICHITAI_PUBLIC_URL.rstrip("/") + reverse("procedures:my_applications"),
         }

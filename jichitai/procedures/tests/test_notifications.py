@@ -280,3 +280,36 @@ def test_delivery_log_query_count_is_flat(
     # 13 with one row or with eleven: nothing is read per row.
     with django_assert_max_num_queries(13):
         assert len(client.get("/staff/notifications/").context["page"]) == 11
+
+
+def test_the_received_mail_is_written_when_it_is_sent_with_the_status_it_had_then(
+    catalogue, make_user, make_staff, client, signed_in, mailoutbox
+) -> None:
+    procedure = open_for_notes(catalogue["jido"])
+    NotificationTemplate.objects.create(
+        procedure=procedure,
+        event="received",
+        language="ja",
+        subject="{{ receipt_number }}：{{ status }}",
+        body="{{ name }} 様",
+    )
+    application = apply_with_note(make_user("resident", display_name="大田 花子"), procedure)
+    [email] = OutboundEmail.objects.all()
+    # The submission wrote only what to write: the log describes the message meanwhile.
+    assert (email.composed, email.subject, email.body) == (False, "", "")
+    signed_in(client, make_staff("clerk", department="koseki"))
+    assert (
+        "申請受付のお知らせ（送信時に作成）" in client.get("/staff/notifications/").content.decode()
+    )
+    clerk = _verified(make_staff("clerk", "approver", department="koseki"))
+    review.move(clerk, application, "under_review")
+    mailoutbox.clear()
+    assert outbox.deliver(email.pk)
+    [message] = mailoutbox
+    assert (message.subject, message.body) == (
+        f"{application.receipt_number}：受付",
+        "大田 花子 様",
+    )
+    email.refresh_from_db()
+    assert (email.subject, email.composed, email.body) == (message.subject, True, "")
+    assert message.subject in client.get("/staff/notifications/").content.decode()
