@@ -60,6 +60,10 @@ SAMPLES = {
     "token": "1",
     "private_dataset": str(uuid.UUID(int=3)),
     "private_resource": str(uuid.UUID(int=4)),
+    "private_name": "sample",
+    "public_dataset": str(uuid.UUID(int=5)),
+    "public_name": "sample",
+    "public_resource": str(uuid.UUID(int=6)),
     "kazei": "1",
 }
 
@@ -170,11 +174,13 @@ def check_row(
     values: dict[str, Any],
     watched: Iterable[type[models.Model]],
     headers_for: Callable[[Any], dict[str, str]] | None = None,
+    answer: Callable[[str, Any], None] | None = None,
 ) -> None:
     """`check` the row for every persona, each with a fresh client in a savepoint rolled back
     afterwards (one setup serves all personas); reports every persona that failed.
 
-    `headers_for(user)` gives the request headers instead of a session (API tokens)."""
+    `headers_for(user)` gives the request headers instead of a session (API tokens);
+    `answer(persona, response)` asserts more of each response (an API's error envelope)."""
     watched = list(watched)
     problems = []
     for persona in PERSONAS:
@@ -182,10 +188,14 @@ def check_row(
         try:
             with transaction.atomic():
                 if headers_for is None:
-                    check(Client(), signed_in, user, persona, request, values, watched)
+                    response = check(Client(), signed_in, user, persona, request, values, watched)
                 else:
                     headers = headers_for(user)
-                    check(Client(), _no_session, None, persona, request, values, watched, **headers)
+                    response = check(
+                        Client(), _no_session, None, persona, request, values, watched, **headers
+                    )
+                if answer is not None:
+                    answer(persona, response)
                 transaction.set_rollback(True)
         except AssertionError as failure:
             problems.append(str(failure).splitlines()[0])
@@ -194,3 +204,15 @@ def check_row(
 
 def _no_session(client: Any, user: Any) -> None:
     pass
+
+
+def token_headers(user: Any, *, header: str = "HTTP_AUTHORIZATION") -> dict[str, str]:
+    """Request headers carrying a new API token of the user (none for anonymous), sent bare
+    as CKAN clients send it. Staff tokens get the staff scope, as when made after the second
+    factor (ADR 0009): the persona then acts with every right its roles give."""
+    if user is None:
+        return {}
+    from jichitai.accounts import api_tokens
+
+    _token, text = api_tokens.create_token(user, name="matrix", days=30, staff_scope=True)
+    return {header: text}
