@@ -19,15 +19,21 @@ shared with other work, load average in brackets, so compare ratios more than mi
 - facet columns grouped in the database (fcadeb3): SQLite 107/122, ratio 31 [~1–7];
   PostgreSQL 155/373, ratio 62;
 - the page read by walking an index in the default order, PostgreSQL analysed after loading:
-  SQLite 110/200, ratio 15.5 [8.6]; PostgreSQL 241/577, ratio 5.5 [12.6].
+  SQLite 110/200, ratio 15.5 [8.6]; PostgreSQL 241/577, ratio 5.5 [12.6];
+- on main before the next change: SQLite 58/122 [5.0]; PostgreSQL 55/120 [6.6];
+- broad words counted as cached facet totals minus the data sets they miss (3f6974b), two runs:
+  SQLite 52/61 [3.9] and 51/58 [3.9]; PostgreSQL 50/68 [3.4] and 58/90 [4.1].
 
-What dominates since (per-query timings of one search, 50,000 data sets): the one grouped
-query over the matches, 85–95 % of the request. Its cost is the substring test of every
-published row's `search_text` plus, on SQLite, sorting the matches for GROUP BY (about as much
-again as the scan for 大田区, 48,495 matches). The page, its data sets, tags, groups and
-resources are six small queries of under 1 ms each. On PostgreSQL the trigram index serves
-words of three characters or more (保育園: grouped query 12 ms); two-character words (統計,
-人口, 避難 …) and words matching most of the catalogue are read by a sequential scan.
+What dominated until 3f6974b (per-query timings of one search, 50,000 data sets): the one
+grouped query over the matches, 85–95 % of the request: the substring test of every published
+row's `search_text` plus, on SQLite, sorting the matches for GROUP BY (about as much again as
+the scan for 大田区, 48,495 matches). 大田区 is now the published data sets' cached totals minus
+the data sets it misses (none): SQLite 87 → 39 ms of CPU per request. What is left is the
+substring scan itself, for every word: about 35 ms of CPU on SQLite (reading the wide data set
+rows, then LIKE) and on PostgreSQL a sequential scan for two-character words (統計, 人口, 避難 …:
+53–58 ms a request), which the trigram index cannot serve; words of three characters or more
+use it (保育園: 23 ms a request). The page, its data sets, tags, groups and resources are six small
+queries of under 1 ms each. Ideas measured and not adopted are in opendata/search_index.py.
 
 Each database runs in its own process (Django is configured once per process). Without a
 reachable PostgreSQL server its figures are `nan` and the run says so.

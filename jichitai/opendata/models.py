@@ -156,7 +156,11 @@ class CatalogueVersion(models.Model):
     licence, facet columns), whatever the writer: services, bulk writes, `update()`. Facet
     totals cached under a token are therefore those of exactly that catalogue (search_index).
     A token is random, never a counter, so a rolled-back change leaves no token behind that a
-    later change could repeat.
+    later change could repeat. On PostgreSQL each statement writing data sets locks the row
+    first (migration 0014), until its transaction commits: transactions that write data sets
+    queue behind one another. One that writes several data sets can still deadlock with one
+    that locked one of them with SELECT … FOR UPDATE (PostgreSQL then cancels one): keep
+    transactions that write many data sets short and rare.
     """
 
     token = models.CharField(max_length=32)
