@@ -1,5 +1,7 @@
 """Casework: assigning applications, internal notes, and bulk actions from the inbox."""
 
+import re
+
 import pytest
 
 from jichitai.core.errors import DomainError
@@ -131,6 +133,58 @@ def test_bad_notes_are_refused_with_nothing_stored(client, signed_in, applicatio
     long = client.post(url, {"body": "あ" * 2001}, follow=True).content.decode()
     assert "メモは2000文字以内で入力してください。" in long
     assert not InternalNote.objects.exists()
+
+
+def test_a_refused_note_is_said_beside_the_field_with_the_text_kept(
+    client, signed_in, application, clerk
+) -> None:
+    """Browsers stop an empty note (required); a client that does not, or a note that is too
+    long, gets the page again with the refusal beside the field and linked to it."""
+    signed_in(client, clerk)
+    url = f"/staff/applications/{application.receipt_number}/notes/"
+    for body, message in [(" \u3000 ", "メモを入力してください。"), ("あ" * 2001, "2000文字以内")]:
+        response = client.post(url, {"body": body})
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "<title>エラー：" in page
+        assert (
+            '<p class="field__error" id="note-body_error">'
+            '<span class="visually-hidden">エラー：</span>'
+        ) in page
+        assert message in page.split('id="note-body_error">', 1)[1].split("</p>", 1)[0]
+        textarea = re.search(r'<textarea id="note-body"[^>]*>', page)
+        assert textarea is not None
+        assert " required" in textarea.group(0) and 'aria-invalid="true"' in textarea.group(0)
+        assert 'aria-describedby="note-body_error"' in textarea.group(0)
+        assert f'action="{url}#notes"' in page
+        assert f">{body}</textarea>" in page
+    assert not InternalNote.objects.exists()
+    assert not AuditEvent.objects.filter(action="application.note_add").exists()
+
+
+def test_a_decision_without_its_message_is_said_beside_the_field(
+    client, signed_in, application, make_staff
+) -> None:
+    approver = make_staff("approver", department="koseki")
+    review.move(approver, application, "under_review")
+    signed_in(client, approver)
+    events = ApplicationEvent.objects.count()
+    response = client.post(
+        f"/staff/applications/{application.receipt_number}/move/",
+        {"to_status": "correction_requested", "message": "  ", "pages": ["p"]},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        '<p class="field__error" id="move-message_error"><span class="visually-hidden">エラー：'
+        "</span>申請者へのお知らせ（理由や直してほしい内容）を入力してください。</p>"
+    ) in page
+    assert 'aria-describedby="move-message-hint move-message_error" aria-invalid="true"' in page
+    assert 'name="pages" value="p" checked' in page  # the pages chosen are kept
+    assert f'action="/staff/applications/{application.receipt_number}/move/#decision"' in page
+    application.refresh_from_db()
+    assert application.status == "under_review"
+    assert ApplicationEvent.objects.count() == events
 
 
 def test_notes_are_never_shown_to_the_applicant(

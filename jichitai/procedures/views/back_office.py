@@ -91,6 +91,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_safe
 @staff_required
 def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    return _application_page(request, receipt_number)
+
+
+def _application_page(
+    request: HttpRequest,
+    receipt_number: str,
+    *,
+    refused: DomainError | None = None,
+    posted: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The application as staff review it; with `refused`, shown again (400) with the refusal
+    beside the field it names and what was typed (`posted`) kept, so that nothing is lost."""
     found: Application = get_object_or_404(
         policies.applications_visible_to_staff(request.user).select_related(
             "procedure", "applicant", "identity_verification", "assignee"
@@ -140,7 +152,10 @@ def application(request: HttpRequest, receipt_number: str) -> HttpResponse:
                 and found.due_date < timezone.localdate()
                 and found.status in OPEN_STATUSES
             ),
+            "refused": refused,
+            "posted": posted or {},
         },
+        status=400 if refused else 200,
     )
 
 
@@ -162,6 +177,13 @@ def move(request: HttpRequest, receipt_number: str) -> HttpResponse:
         )
         messages.success(request, _("申請の状態を更新しました。"))
     except DomainError as error:
+        if error.field in {"message", "pages"}:
+            # Said beside the field, with the message and pages as typed and chosen.
+            posted = {
+                "message": request.POST.get("message", ""),
+                "pages": request.POST.getlist("pages"),
+            }
+            return _application_page(request, found.receipt_number, refused=error, posted=posted)
         messages.error(request, error.message)
     return redirect("procedures:staff_application", found.receipt_number)
 
@@ -214,7 +236,10 @@ def add_note(request: HttpRequest, receipt_number: str) -> HttpResponse:
         casework.add_note(request.user, found, request.POST.get("body", ""))
         messages.success(request, _("内部メモを追加しました。"))
     except DomainError as error:
-        messages.error(request, error.message)
+        # Browsers stop an empty note (required); any refusal that reaches here is said
+        # beside the field, with the text kept.
+        posted = {"body": request.POST.get("body", "")}
+        return _application_page(request, found.receipt_number, refused=error, posted=posted)
     return redirect(reverse("procedures:staff_application", args=[found.receipt_number]) + "#notes")
 
 
