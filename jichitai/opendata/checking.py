@@ -21,6 +21,7 @@ from jichitai.opendata.standards import (
     StandardDataset,
     StandardMatch,
     match_standard,
+    missing_optional_labels,
     missing_required_labels,
 )
 from jichitai.opendata.tabular import japanese_checks
@@ -189,8 +190,8 @@ def check_table(
 ) -> FileCheck:
     """Check a table's rows (header included, anywhere in the first lines). With `standard`
     (the data set declares it, or the command line names it) the file is checked against
-    that standard, and its missing required columns are errors; without, a standard is
-    matched from the header when one fits."""
+    that standard: its missing required columns are errors, its missing optional ones
+    warnings; without, a standard is matched from the header when one fits."""
     if not any(any(cell.strip() for cell in row) for row in rows):
         raise Unreadable(_("表が空です。"))
     first = find_header_row(rows)
@@ -227,6 +228,15 @@ def check_table(
         report.error_count += len(code_errors)
     date_columns = [n for n, f in enumerate(schema.fields) if f.type == "date"]
     warnings: list[Issue] = [
+        # A declared standard's optional columns the file lacks: said, but no bar to publishing.
+        *(
+            Issue("missing-label", field_name=name, note="optional")
+            for name in (
+                missing_optional_labels(labels, match.layout)
+                if standard is not None and match is not None
+                else ()
+            )
+        ),
         *japanese_checks.repair_issues(repairs, labels),
         *japanese_checks.swapped_coordinates(table.frame, labels),
         *japanese_checks.excel_serial_dates(table.frame, labels, date_columns),

@@ -38,11 +38,21 @@ def standard_named(name: str) -> StandardDataset | None:
 def missing_required_labels(labels: list[str], layout: Layout) -> list[str]:
     """The layout's required columns (constraints.required) that the labels lack, in the
     layout's order; labels are compared after normalisation, as when matching."""
+    return _missing_labels(labels, layout, required=True)
+
+
+def missing_optional_labels(labels: list[str], layout: Layout) -> list[str]:
+    """The layout's other (optional) columns that the labels lack, in the layout's order."""
+    return _missing_labels(labels, layout, required=False)
+
+
+def _missing_labels(labels: list[str], layout: Layout, *, required: bool) -> list[str]:
     present = {normalise_label(label) for label in labels}
     return [
         f["name"]
         for f in layout.fields
-        if f.get("constraints", {}).get("required") and normalise_label(f["name"]) not in present
+        if bool(f.get("constraints", {}).get("required")) == required
+        and normalise_label(f["name"]) not in present
     ]
 
 
@@ -67,6 +77,7 @@ __all__ = [
     "StandardDataset",
     "StandardMatch",
     "match_standard",
+    "missing_optional_labels",
     "missing_required_labels",
     "standard_by_id",
     "standard_named",

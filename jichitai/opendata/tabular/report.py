@@ -64,6 +64,11 @@ class Issue:
             return _("主キーが空か、ほかの行と重複しています。")
         if self.type == "blank-row":
             return _("空の行です。")
+        if self.type == "missing-label" and self.note == "optional":
+            return _(
+                "準拠する標準データセットの任意項目「%(field)s」の列がありません。"
+                "公開はできますが、データがあれば見出しが「%(field)s」の列を加えてください。"
+            ) % {"field": where}
         if self.type == "missing-label":
             return _(
                 "準拠する標準データセットの必須項目「%(field)s」の列がありません。"

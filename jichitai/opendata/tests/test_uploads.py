@@ -151,6 +151,29 @@ def test_a_file_following_the_declared_standard_passes_and_a_stranger_is_checked
     assert upload(clerk, resource, plain, "other.csv").status == CheckStatus.PASSED
 
 
+def test_a_declared_standards_missing_optional_columns_are_warnings_only(clerk, resource):
+    declare(resource, "aed-locations")
+    optional = ["方書", "内線番号", "備考"]
+    keep = [n for n, label in enumerate(AED.labels) if label not in optional]
+    table = [AED.labels, *sample_rows(AED, 3, title="AED")]
+    content = "".join(",".join(row[n] for n in keep) + "\r\n" for row in table)
+    stored = upload(clerk, resource, content.encode())
+    assert stored.status == CheckStatus.WARNINGS and stored.error_count == 0
+    assert [(i["type"], i["field_name"], i["note"]) for i in stored.warnings] == [
+        ("missing-label", label, "optional") for label in optional
+    ]
+    assert stored.warnings[0]["message"] == (
+        "準拠する標準データセットの任意項目「方書」の列がありません。"
+        "公開はできますが、データがあれば見出しが「方書」の列を加えてください。"
+    )
+    assert "内線番号" in stored_bytes(stored.report_storage_name).decode("utf-8-sig")
+    publish_file(clerk, stored)  # a warning does not block publishing
+    # Without a declared standard the same file is matched by its header and not asked for
+    # columns it may not mean to have.
+    declare(resource, "")
+    assert upload(clerk, resource, content.encode()).status == CheckStatus.PASSED
+
+
 def test_codes_missing_their_check_digit_are_repaired_with_a_warning(clerk, resource):
     def drop(table: list[list[str]]) -> None:
         table[1][0] = "13111"
