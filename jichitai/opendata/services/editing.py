@@ -222,6 +222,11 @@ def edit_dataset(
     if locked.state == State.ACTIVE and (problems := publication_problems(locked)):
         raise InvalidFields(problems)
     _save_dataset(locked)
+    if "conforms_to" in changed:
+        # Imported here, as in publish_dataset.
+        from jichitai.opendata.services.uploads import recheck_files_of
+
+        recheck_files_of(locked)
     _set_tags_and_groups(locked, tags, groups)
     if tags is not None:
         changed.append("tags")

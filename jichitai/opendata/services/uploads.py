@@ -10,6 +10,7 @@ Nothing is published half-way: a resource's public file changes only in `publish
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import uuid
@@ -29,7 +30,13 @@ from jichitai.core import spreadsheet_csv
 from jichitai.core.errors import DomainError
 from jichitai.governance.services import record_event
 from jichitai.opendata import full_report, policies
-from jichitai.opendata.checking import ISSUES_KEPT, FileCheck, Unreadable, check_bytes
+from jichitai.opendata.checking import (
+    ISSUES_KEPT,
+    TABLE_FORMATS,
+    FileCheck,
+    Unreadable,
+    check_bytes,
+)
 from jichitai.opendata.licences import licence_by_id
 from jichitai.opendata.models import CheckStatus, Dataset, Resource, ResourceFile, State
 from jichitai.opendata.services.catalogue import touch
@@ -97,6 +104,37 @@ def enqueue_check(file_id: int) -> None:
     check_resource_file.enqueue(file_id=file_id)
 
 
+def recheck_files_of(dataset: Dataset) -> list[int]:
+    """Check again, against the standard the data set now declares (conforms_to), the tables
+    of its active resources that matter — each one's published file and latest upload — so
+    their reports and whether they may be published follow the new standard. They go through
+    the queue and task an upload does; a check already running is superseded (its result
+    discarded, as for a check taken for stuck), one still queued reads the new standard when
+    it starts. A published file stays published whatever the new verdict: staff see it in
+    the report. Call in the transaction that changes conforms_to; returns the files queued."""
+    wanted: set[int] = set()
+    for resource in dataset.resources.filter(state=State.ACTIVE):
+        latest = resource.files.order_by("-uploaded_at", "-pk").values_list("pk", flat=True)
+        wanted.update(pk for pk in (resource.published_file_id, latest.first()) if pk)
+    queued = []
+    now = timezone.now()
+    files = ResourceFile.objects.select_for_update().filter(pk__in=wanted, format__in=TABLE_FORMATS)
+    for stored in files.order_by("pk"):
+        if stored.status in {CheckStatus.QUEUED, CheckStatus.UNREADABLE}:
+            continue  # not started yet, or not readable whatever the standard
+        changes: dict[str, Any] = {"status": CheckStatus.QUEUED, "progress": 0}
+        # Marks the time of queueing, so the file is not taken for stuck at once.
+        changes["check_started_at"] = now
+        if stored.status != CheckStatus.CHECKING:
+            # A finished check: this one starts afresh. A running one keeps its count, which
+            # tells it, when it finishes, that a newer check has the last word.
+            changes["check_attempts"] = 0
+        ResourceFile.objects.filter(pk=stored.pk).update(**changes)
+        queued.append(stored.pk)
+        transaction.on_commit(functools.partial(enqueue_check, stored.pk))
+    return queued
+
+
 def _progress(stored: ResourceFile, percent: int) -> None:
     """Record how far the check is (a write per change, so staff's page can follow it)."""
     if percent != stored.progress:
@@ -151,6 +189,8 @@ def _record(stored: ResourceFile, check: FileCheck) -> ResourceFile:
     stored.error_count = report.error_count
     stored.issues = [_issue_dict(issue) for issue in report.issues[:ISSUES_KEPT]]
     stored.warnings = [_issue_dict(issue) for issue in check.warnings[:ISSUES_KEPT]]
+    # Checked again (its data set's standard changed): nothing of the last report is kept.
+    stored.report_storage_name, stored.report_rows = "", []
     if report.issues or check.warnings:
         stored.report_storage_name = full_report.write_report(report.issues, check.warnings)
     if check.frame is not None:
@@ -160,7 +200,9 @@ def _record(stored: ResourceFile, check: FileCheck) -> ResourceFile:
     stored.personal_data = [{**asdict(f), "message": f.message} for f in check.findings]
     if report.error_count:
         return _finish(stored, status=CheckStatus.FAILED)
-    if check.rows is not None:
+    if check.rows is not None and not stored.published_storage_name:
+        # Checked again, a file keeps the copy it has: the same original makes the same rows,
+        # and a copy already published must not change under its resource's size.
         stored.published_storage_name = _write_published_csv(
             report.labels, check.rows, check.numeric_columns
         )
@@ -306,6 +348,7 @@ def _publish_if_requested(stored: ResourceFile) -> ResourceFile:
     if (
         stored.publish_when_checked
         and stored.publishable
+        and resource.published_file_id != stored.pk  # checked again while published
         and resource.state == State.ACTIVE
         and resource.dataset.state == State.ACTIVE
     ):

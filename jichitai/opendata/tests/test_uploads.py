@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from jichitai.core.errors import DomainError
 from jichitai.governance.models import AuditEvent
 from jichitai.opendata.models import CheckStatus, Dataset, ResourceFile
+from jichitai.opendata.services import editing
 from jichitai.opendata.services.uploads import clear_personal_data, publish_file, receive_upload
 from jichitai.opendata.standards import standard_by_id
 from jichitai.opendata.standards.samples import sample_rows
@@ -172,6 +173,65 @@ def test_a_declared_standards_missing_optional_columns_are_warnings_only(clerk, 
     # columns it may not mean to have.
     declare(resource, "")
     assert upload(clerk, resource, content.encode()).status == CheckStatus.PASSED
+
+
+def change_standard(user: Any, resource: Any, standard: str) -> None:
+    """Through the service the staff page and CKAN's package_update call."""
+    # A published data set keeps what publishing needs: a description and a licence.
+    Dataset.objects.filter(pk=resource.dataset_id).update(notes="AED", license_id="cc-by-4.0")
+    dataset = Dataset.objects.get(pk=resource.dataset_id)
+    editing.edit_dataset(user, dataset, fields={"conforms_to": standard})
+
+
+def test_files_are_checked_again_when_the_declared_standard_changes(clerk, resource):
+    plain = "施設,備考\r\n区役所,なし\r\n".encode()
+    published = upload(clerk, resource, aed_csv().encode())
+    publish_file(clerk, published)
+    pending = upload(clerk, resource, plain, "other.csv")
+    assert (published.status, pending.status) == (CheckStatus.PASSED, CheckStatus.PASSED)
+
+    change_standard(clerk, resource, "aed-locations")
+    pending.refresh_from_db()
+    published.refresh_from_db()
+    # The pending file lacks the new standard's required columns: it may no longer be
+    # published; its report says why.
+    assert pending.status == CheckStatus.FAILED
+    assert [i["field_name"] for i in pending.issues] == ["名称", "住所"]
+    assert pending.report_storage_name
+    with pytest.raises(DomainError):
+        publish_file(clerk, pending)
+    # The published file follows the standard: checked again, still published, unchanged.
+    assert (published.status, published.standard_id) == (CheckStatus.PASSED, "aed-locations")
+    assert published.check_attempts == 1
+    resource.refresh_from_db()
+    assert resource.published_file_id == published.pk
+    assert AuditEvent.objects.filter(action="opendata.file.publish").count() == 1
+
+    # Declaring no standard again: the pending file passes, its old report gone.
+    change_standard(clerk, resource, "")
+    pending.refresh_from_db()
+    assert (pending.status, pending.issues, pending.report_storage_name) == (
+        CheckStatus.PASSED,
+        [],
+        "",
+    )
+    publish_file(clerk, pending)
+
+
+def test_a_check_running_when_the_standard_changes_is_superseded(clerk, resource):
+    stored = upload(clerk, resource, "施設,備考\r\n区役所,なし\r\n".encode())
+    # As if a worker had claimed it and were still checking against no standard.
+    ResourceFile.objects.filter(pk=stored.pk).update(status=CheckStatus.CHECKING)
+    change_standard(clerk, resource, "aed-locations")
+    stored.refresh_from_db()
+    assert stored.status == CheckStatus.FAILED and stored.check_attempts == 2
+    assert [i["field_name"] for i in stored.issues] == ["名称", "住所"]
+    # The first check, finishing late, finds a newer one has the last word.
+    from jichitai.opendata.services.uploads import _finish
+
+    stale = ResourceFile.objects.get(pk=stored.pk)
+    stale.check_attempts, stale.status = 1, CheckStatus.CHECKING
+    assert _finish(stale, status=CheckStatus.PASSED).status == CheckStatus.FAILED
 
 
 def test_codes_missing_their_check_digit_are_repaired_with_a_warning(clerk, resource):
