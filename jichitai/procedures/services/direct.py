@@ -70,16 +70,25 @@ def submit_answers(
     earlier = _earlier(user, token, digest)
     if earlier is not None:
         return earlier, False
-    intake.check_intake_open(procedure, user)
+    level = intake.check_intake_open(procedure, user)
     form_version = cast(FormVersion, procedure.live_form)  # check_intake_open ensured one
     document = form_version.form()
     values, uploads = _clean(document, answers)
+    # The files once, before the transaction: an attempt that fails leaves them without rows
+    # (the attachment clean-up removes those), a retry saves the same files' rows.
+    files = intake.write_upload_files(user, uploads)
     for _attempt in range(intake.RECEIPT_ATTEMPTS):
         try:
             with transaction.atomic():
-                values.update(intake.store_uploads(user, uploads))
                 application, created = intake.file_application(
-                    user, procedure, form_version, values, token, request_digest=digest
+                    user,
+                    procedure,
+                    form_version,
+                    values,
+                    token,
+                    request_digest=digest,
+                    new_attachments=files,
+                    checked_level=level,
                 )
             if not created and application.request_digest != digest:
                 raise _key_reused()

@@ -7,15 +7,19 @@ replayed request returns the first application instead of making a second.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import os
 import secrets
 import unicodedata
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
-from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -90,8 +94,9 @@ def identity_level_of(user: Any) -> str:
     return IdentityLevel.NONE
 
 
-def check_intake_open(procedure: Procedure, user: Any) -> None:
-    """Raise a DomainError saying why this user cannot apply online now, if they cannot."""
+def check_intake_open(procedure: Procedure, user: Any) -> str:
+    """Raise a DomainError saying why this user cannot apply online now, if they cannot;
+    return the user's identity level (identity_level_of) when they can."""
     now = timezone.now()
     if (
         procedure.channel != "online"
@@ -103,7 +108,8 @@ def check_intake_open(procedure: Procedure, user: Any) -> None:
         raise DomainError("application.not_open", _("この手続きの受付はまだ始まっていません。"))
     if procedure.closes_at and now >= procedure.closes_at:
         raise DomainError("application.closed", _("この手続きの受付は終了しました。"))
-    if _LEVEL_ORDER.index(identity_level_of(user)) < _LEVEL_ORDER.index(procedure.identity_level):
+    level = identity_level_of(user)
+    if _LEVEL_ORDER.index(level) < _LEVEL_ORDER.index(procedure.identity_level):
         if procedure.identity_level == IdentityLevel.VERIFIED:
             message = _(
                 "この手続きにはマイナンバーカードによる本人確認が必要です。"
@@ -112,6 +118,7 @@ def check_intake_open(procedure: Procedure, user: Any) -> None:
         else:
             message = _("この手続きを申請するには、サインインしてください。")
         raise DomainError("application.identity_required", message)
+    return level
 
 
 def draft_for(user: Any, procedure: Procedure) -> ApplicationDraft:
@@ -196,29 +203,33 @@ def store_uploads(
 ) -> dict[str, dict[str, Any]]:
     """Store accepted uploads under generated names, their rows in one INSERT; returns each
     one's answer value under the same key."""
-    attachments = {key: _stored_file(owner, upload, application) for key, upload in uploads.items()}
+    attachments = write_upload_files(owner, uploads, application)
     Attachment.objects.bulk_create(attachments.values())
+    return {key: _answer_value(attachment) for key, attachment in attachments.items()}
+
+
+def write_upload_files(
+    owner: Any, uploads: Mapping[str, UploadCandidate], application: Application | None = None
+) -> dict[str, Attachment]:
+    """Store accepted uploads' files under generated names; returns their rows, not saved
+    yet. A file stored with no row (a rollback, a crash) is removed by the attachment
+    clean-up; a row is never saved before its file."""
+    return {key: _stored_file(owner, upload, application) for key, upload in uploads.items()}
+
+
+def _answer_value(attachment: Attachment) -> dict[str, Any]:
     return {
-        key: {
-            "attachment": attachment.pk,
-            "name": attachment.original_name,
-            "content_type": attachment.content_type,
-            "size": attachment.size,
-        }
-        for key, attachment in attachments.items()
+        "attachment": attachment.pk,
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
     }
 
 
 def _stored_file(
     owner: Any, upload: UploadCandidate, application: Application | None
 ) -> Attachment:
-    digest = hashlib.sha256()
-    for chunk in upload.file.chunks():
-        digest.update(chunk)
-    upload.file.seek(0)
-    # Stored before the row commits: a rolled-back save leaves a file with no row, which the
-    # attachment clean-up removes; never a row without its file.
-    storage_name = default_storage.save(f"attachments/{uuid.uuid4().hex}", upload.file)
+    storage_name, sha256 = _save_new_file(f"attachments/{uuid.uuid4().hex}", upload.file)
     return Attachment(
         owner=owner,
         application=application,
@@ -226,8 +237,48 @@ def _stored_file(
         original_name=_safe_file_name(getattr(upload.file, "name", "")),
         content_type=upload.content_type,
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
     )
+
+
+_NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _save_new_file(name: str, content: File) -> tuple[str, str]:
+    """Store `content` as `name` and return the name it was stored under and its SHA-256.
+
+    The name is generated (a UUID), so it cannot be taken: in the local folder the file is
+    created directly with O_EXCL, where FileSystemStorage.save would first look for a free
+    name and create the folder. Same folder, same permissions (FILE_UPLOAD_PERMISSIONS). The
+    storage does it when the folder does not exist yet, for a file on disk already (a large
+    upload: moved, not copied) and for any other storage."""
+    digest = hashlib.sha256()
+    # The class the storage really is (default_storage is a lazy wrapper); not a subclass,
+    # which may name or place files otherwise.
+    local = default_storage.__class__ is FileSystemStorage
+    storage = cast(FileSystemStorage, default_storage)
+    path = storage.path(name) if local else ""
+    descriptor = None
+    if local and not hasattr(content, "temporary_file_path"):
+        # No folder yet, or (never seen) the name taken: the storage's own way below.
+        with contextlib.suppress(FileNotFoundError, FileExistsError):
+            descriptor = os.open(path, _NEW_FILE_FLAGS, 0o666)
+    if descriptor is None:
+        for chunk in content.chunks():
+            digest.update(chunk)
+        content.seek(0)
+        return default_storage.save(name, content), digest.hexdigest()
+    try:
+        with os.fdopen(descriptor, "wb") as stored:
+            for chunk in content.chunks():
+                digest.update(chunk)
+                stored.write(chunk)
+    except BaseException:
+        os.unlink(path)
+        raise
+    if storage.file_permissions_mode is not None:
+        os.chmod(path, storage.file_permissions_mode)
+    return name, digest.hexdigest()
 
 
 def submit(user: Any, procedure: Procedure, token: str) -> Application:
@@ -324,12 +375,19 @@ def file_application(
     token: str,
     *,
     request_digest: str = "",
+    new_attachments: Mapping[str, Attachment] | None = None,
+    checked_level: str | None = None,
 ) -> tuple[Application, bool]:
     """Check complete, clean answers against the rules that hold at submission time (intake
     open, eligibility, completeness, capacity, one per unit) and create the application with
     its receipt number, attachments, audit entry and confirmation mail. Returns (application,
     created): an application already made with this token is returned as it is. Runs inside
-    the caller's transaction; every page's answers must already have passed clean_page."""
+    the caller's transaction; every page's answers must already have passed clean_page.
+
+    `new_attachments`: the rows of files just stored (write_upload_files), not saved yet, by
+    the question whose answer they are; they are saved with the application. `checked_level`:
+    what check_intake_open returned for this same procedure object in this request (it is
+    not asked again unless the procedure is locked and read afresh)."""
     if procedure.capacity is not None:
         # Counting against a capacity must not race: submissions to this procedure queue
         # here, and one that waited may find its twin (same token) already made.
@@ -337,11 +395,12 @@ def file_application(
         made = Application.objects.filter(applicant=user, idempotency_key=token).first()
         if made is not None:
             return made, False
+        checked_level = None
     else:
         # Nothing is locked, so a surge is not serialised: concurrent twins and duplicates
         # are stopped by the unique constraints (see application_after_conflict).
         locked = procedure
-    check_intake_open(locked, user)
+    level = checked_level if checked_level is not None else check_intake_open(locked, user)
     document = form_version.form()
     if routing.exit_page(document, given_answers) is not None:
         raise DomainError(
@@ -358,15 +417,20 @@ def file_application(
         and locked.applications.exclude(status="withdrawn").count() >= locked.capacity
     ):
         raise DomainError("form.capacity_reached", _("定員に達したため、受付を終了しました。"))
+    saved_with_application: list[Attachment] = []
+    if new_attachments:
+        # Files of questions the answers skip are not kept (the clean-up removes them).
+        kept = {key: row for key, row in new_attachments.items() if key in answers}
+        saved_with_application = _number_new_attachments(kept.values()) if kept else []
+        answers = {**answers, **{key: _answer_value(row) for key, row in kept.items()}}
     # A second application for the same unit is refused by the database's unique constraint
     # (caught in application_after_conflict), which also holds under concurrency.
     key = dedupe.dedupe_key(document, locked.pk, answers, user.pk)
     submitted_at = timezone.now()
-    level = identity_level_of(user)
     # Not looked up first: the unique constraint refuses a number that is taken, and the
     # caller tries again (RECEIPT_ATTEMPTS).
     receipt_number = new_receipt_number()
-    application = Application.objects.create(
+    application = Application(
         receipt_number=receipt_number,
         procedure=locked,
         form_version=form_version,
@@ -390,9 +454,11 @@ def file_application(
         request_digest=request_digest,
         search_text=answer_table.search_text(document, answers, receipt_number, user.display_name),
     )
-    Attachment.objects.filter(owner=user, application=None, pk__in=attachment_ids(answers)).update(
-        application=application
-    )
+    _insert_application(application, saved_with_application)
+    if not saved_with_application:
+        Attachment.objects.filter(
+            owner=user, application=None, pk__in=attachment_ids(answers)
+        ).update(application=application)
     notify_applicant(application, NotificationEvent.RECEIVED)
     # Last: the audit chain's head stays locked until commit, so take it as late as possible.
     record_event(
@@ -404,3 +470,87 @@ def file_application(
         detail={"procedure": locked.slug, "receipt_number": application.receipt_number},
     )
     return application, True
+
+
+def _number_new_attachments(rows: Any) -> list[Attachment]:
+    """Give new attachment rows their IDs, which their answers carry. On PostgreSQL the IDs
+    are drawn from the table's sequence and the rows are returned, to be saved with the
+    application in one statement (_insert_application), already linked to it; elsewhere
+    they are saved here, unlinked, and the application's UPDATE links them."""
+    rows = list(rows)
+    for row in rows:  # a retried submission draws new IDs
+        row.pk, row._state.adding = None, True
+    if connection.vendor != "postgresql":
+        Attachment.objects.bulk_create(rows)
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_ATTACHMENT_IDS, [len(rows)])
+        for row, (number,) in zip(rows, cursor.fetchall(), strict=True):
+            row.pk = number
+    return rows
+
+
+_NEXT_ATTACHMENT_IDS = (
+    f"SELECT nextval(pg_get_serial_sequence('{Attachment._meta.db_table}', 'id'))"  # noqa: S608  (our names)
+    f" FROM generate_series(1, %s)"
+)
+
+
+def _insert_application(application: Application, attachments: list[Attachment]) -> None:
+    """Save a new application, and on PostgreSQL its new attachments (with their IDs) linked
+    to it, in one hand-written statement: every submission makes one, and the ORM's insert
+    cost more to compile than to run. Elsewhere the ORM saves it."""
+    if connection.vendor != "postgresql":
+        application.save(force_insert=True)
+        return
+    values = _insert_values(application, _APPLICATION_FIELDS)
+    for attachment in attachments:
+        attachment.application = application  # its ID comes from the statement
+        values.extend(_insert_values(attachment, _ATTACHMENT_FIELDS))
+    with connection.cursor() as cursor:
+        cursor.execute(_application_statement(len(attachments)), values)
+        (application.pk,) = cursor.fetchone()
+    for row in [application, *attachments]:
+        row._state.adding, row._state.db = False, connection.alias
+    for attachment in attachments:
+        attachment.application_id = application.pk
+
+
+_APPLICATION_FIELDS = [
+    field for field in Application._meta.concrete_fields if not field.primary_key
+]
+# The application's ID is the statement's; the attachment's own ID is drawn beforehand.
+_ATTACHMENT_FIELDS = [
+    field for field in Attachment._meta.concrete_fields if field.attname != "application_id"
+]
+
+
+def _insert_values(instance: Any, fields: list[Any]) -> list[Any]:
+    # What the ORM's insert does per field: defaults (pre_save), then the database's form.
+    return [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+
+
+@functools.cache
+def _application_statement(attachments: int) -> str:
+    name = connection.ops.quote_name
+
+    def columns(fields: list[Any]) -> str:
+        return ", ".join(name(field.column) for field in fields)
+
+    def placeholders(fields: list[Any]) -> str:
+        return ", ".join(["%s"] * len(fields))
+
+    attachment_table = name(Attachment._meta.db_table)
+    parts = [
+        f"WITH application AS (INSERT INTO {name(Application._meta.db_table)}"  # noqa: S608  (our names, bound values)
+        f" ({columns(_APPLICATION_FIELDS)}) VALUES ({placeholders(_APPLICATION_FIELDS)})"
+        f" RETURNING id)"
+    ]
+    parts.extend(
+        f", attachment_{number} AS (INSERT INTO {attachment_table}"  # noqa: S608  (as above)
+        f" ({columns(_ATTACHMENT_FIELDS)}, {name('application_id')})"
+        f" SELECT {placeholders(_ATTACHMENT_FIELDS)}, application.id FROM application)"
+        for number in range(attachments)
+    )
+    parts.append(" SELECT id FROM application")
+    return "".join(parts)

@@ -2,9 +2,15 @@
 
 import base64
 import datetime as dt
+import hashlib
+import stat
 import uuid
+from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jichitai.accounts import api_tokens
@@ -326,6 +332,44 @@ def test_the_confirmation_mail_uses_the_procedures_own_wording(
         receipt = post(client, bearer(resident)).json()["receipt_number"]
     [mail] = mailoutbox
     assert mail.subject == f"【児童手当】{receipt}"
+
+
+def test_the_attached_files_are_stored_whole_linked_and_with_the_upload_permissions(
+    client, procedure, make_user, settings, tmp_path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"  # no folder yet: the first file makes it
+    settings.FILE_UPLOAD_PERMISSIONS = 0o640
+    for number in (1, 2):
+        answers = ANSWERS | {"household_ref": f"H-100{number}"}
+        assert post(client, bearer(make_user("resident")), answers=answers).status_code == 201
+    names = set()
+    for application in Application.objects.all():
+        [attachment] = Attachment.objects.filter(application=application)
+        assert application.answers["proof"] == {
+            "attachment": attachment.pk,
+            "name": "通帳.png",
+            "content_type": "image/png",
+            "size": len(PNG),
+        }
+        path = Path(default_storage.path(attachment.storage_name))
+        assert path.parent == tmp_path / "media" / "attachments"
+        assert path.read_bytes() == PNG and attachment.sha256 == hashlib.sha256(PNG).hexdigest()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640
+        names.add(attachment.storage_name)
+    assert len(names) == 2 and not Attachment.objects.filter(application=None).exists()
+
+
+def test_on_postgresql_the_application_and_its_attachments_are_saved_linked(
+    client, procedure, resident
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite saves the attachments first and links them with an UPDATE")
+    with CaptureQueriesContext(connection) as queries:
+        assert post(client, bearer(resident)).status_code == 201
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert not [sql for sql in statements if sql.startswith('UPDATE "procedures_attachment"')]
+    [application] = Application.objects.all()
+    assert Attachment.objects.get().application_id == application.pk
 
 
 def test_without_its_own_wording_the_default_mail_is_sent(
