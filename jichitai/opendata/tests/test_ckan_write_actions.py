@@ -228,6 +228,28 @@ def test_an_upload_to_a_draft_goes_out_when_the_dataset_is_published(client, tok
     assert resource.published_file_id is not None
 
 
+def test_declaring_a_standard_checks_the_files_again(client, token_for) -> None:
+    token = token_for("approver")
+    post(client, "package_create", {**NEW, "state": "draft", "resources": []}, token)
+    client.post(
+        "/api/action/resource_create",
+        {"package_id": "aed-list", "upload": SimpleUploadedFile("a.csv", b"a,b\r\n1,2\r\n")},
+        HTTP_AUTHORIZATION=token,
+    )
+    assert ResourceFile.objects.get().status == CheckStatus.PASSED
+    # The AED standard's required columns are missing: checked again, the file fails and so
+    # does not go out when the data set is published.
+    post(client, "package_patch", {"id": "aed-list", "conforms_to": "aed-locations"}, token)
+    stored = ResourceFile.objects.get()
+    assert stored.status == CheckStatus.FAILED
+    assert {issue["type"] for issue in stored.issues} == {"missing-label"}
+    post(client, "package_patch", {"id": "aed-list", "state": "active"}, token)
+    assert Resource.objects.get().published_file_id is None
+    # Declaring no standard again, it passes and, as asked when sent, is published.
+    post(client, "package_patch", {"id": "aed-list", "conforms_to": ""}, token)
+    assert Resource.objects.get().published_file_id == stored.pk
+
+
 def test_a_file_with_errors_is_not_published(client, token_for) -> None:
     token = token_for("approver")
     post(client, "package_create", {**NEW, "resources": []}, token)
