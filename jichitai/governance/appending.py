@@ -1,12 +1,17 @@
-"""Appending one entry to the audit chain: number it, link it to the head, move the head.
+"""Appending one entry to an audit chain: number it, link it to its chain's head, move the head.
 
-The head row is locked until the transaction ends, so every audited transaction waits for the
-ones before it from the moment it takes the head to its commit. On PostgreSQL that moment is one
-statement: it locks the head, inserts the entry with its hash finished in the database (SHA-256
-over the same canonical text chain.entry_hash uses) and moves the head, so the lock is held for
-that statement and the commit only, not for three round trips and the Python between them.
-Other databases take the head, insert and move it with three statements (SQLite lets one writer
-in at a time anyway).
+A head row is locked until the transaction ends, so a transaction that appends to a chain holds
+it from that moment to its commit (which includes the commit's disk flush). With one chain,
+every audited write in the city would wait for the one before it: that one lock set the pace of
+a whole surge of applications. So there are CHAINS chains, and on PostgreSQL an entry goes to
+whichever chain no other transaction holds (`FOR UPDATE SKIP LOCKED`), trying first the chain
+this connection is likely to hold already, so that one transaction's entries stay in one chain.
+One statement locks the head, inserts the entry with its hash finished in the database (SHA-256
+over the same canonical text chain.entry_hash uses) and moves the head. Only when every chain is
+held does a transaction wait, for the chain its connection prefers.
+
+Other databases take chain 1's head, insert and move it with three statements (SQLite lets one
+writer in at a time anyway).
 """
 
 from __future__ import annotations
@@ -14,23 +19,25 @@ from __future__ import annotations
 from django.db import connection
 
 from jichitai.governance import chain
-from jichitai.governance.models import AuditChainHead, AuditEvent
+from jichitai.governance.models import CHAINS, AuditChainHead, AuditEvent
 
 # Everything an entry holds but its place in the chain (and its ID).
-_CHAIN_FIELDS = frozenset({"id", "sequence", "previous_hash", "entry_hash"})
+_PLACE_FIELDS = frozenset({"id", "chain", "sequence", "previous_hash", "entry_hash"})
 _CONTENT_FIELDS = [
-    field for field in AuditEvent._meta.concrete_fields if field.attname not in _CHAIN_FIELDS
+    field for field in AuditEvent._meta.concrete_fields if field.attname not in _PLACE_FIELDS
 ]
 
 
 def append(event: AuditEvent) -> None:
-    """Give the unsaved `event` the next sequence number and the head's hash as its previous
-    hash, save it, and make it the head. Call inside the transaction that makes the change."""
+    """Give the unsaved `event` a chain, the next sequence number in it and that chain's head
+    hash as its previous hash, save it, and make it the head. Call inside the transaction that
+    makes the change."""
     if connection.vendor == "postgresql":
-        if _append_in_one_statement(event):
-            return
-        _ensure_head()  # the very first entry: no head row yet
-        if _append_in_one_statement(event):
+        for statement in (_ANY_FREE_CHAIN, _PREFERRED_CHAIN):
+            if _append_in_one_statement(statement, event):
+                return
+        _ensure_heads()  # the very first entry: no head rows yet
+        if _append_in_one_statement(_PREFERRED_CHAIN, event):
             return
     _append_with_orm(event)
 
@@ -38,8 +45,9 @@ def append(event: AuditEvent) -> None:
 def _append_with_orm(event: AuditEvent) -> None:
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        _ensure_head()
+        _ensure_heads()
         head = AuditChainHead.objects.select_for_update().get(pk=1)
+    event.chain = head.pk
     event.sequence = head.last_sequence + 1
     event.previous_hash = head.last_hash
     event.entry_hash = chain.entry_hash(event.previous_hash, chain.hashed_content(event))
@@ -49,11 +57,26 @@ def _append_with_orm(event: AuditEvent) -> None:
     head.save(update_fields=["last_sequence", "last_hash"])
 
 
-def _ensure_head() -> None:
-    AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": chain.GENESIS_HASH})
+def _ensure_heads() -> None:
+    """Every chain's head, at the start of the log (migrations make them; a test database's
+    flush removes them)."""
+    existing = set(AuditChainHead.objects.values_list("pk", flat=True))
+    AuditChainHead.objects.bulk_create(
+        [
+            AuditChainHead(pk=number, last_hash=chain.GENESIS_HASH)
+            for number in range(1, CHAINS + 1)
+            if number not in existing
+        ],
+        ignore_conflicts=True,  # another connection made them first
+    )
 
 
-def _statement() -> str:
+# The chain a connection tries first: spread by its backend's process ID, so that concurrent
+# connections start at different chains, and the same for every entry of one transaction.
+_PREFERRED = f"(pg_backend_pid() %% {CHAINS}) + 1"  # (%% is a literal % beside parameters)
+
+
+def _statement(head_choice: str) -> str:
     event_table = AuditEvent._meta.db_table
     head_table = AuditChainHead._meta.db_table
     columns = ", ".join(connection.ops.quote_name(field.column) for field in _CONTENT_FIELDS)
@@ -62,26 +85,31 @@ def _statement() -> str:
     # a transaction that waited for the lock reads (and moves) the head its predecessor left.
     return (
         f"WITH head AS ("  # noqa: S608  (table and column names are our own, values are bound)
-        f" SELECT last_sequence + 1 AS sequence, last_hash FROM {head_table}"
-        f" WHERE id = 1 FOR UPDATE"
+        f" SELECT id, last_sequence + 1 AS sequence, last_hash FROM {head_table} {head_choice}"
         f"), entry AS ("
-        f" INSERT INTO {event_table} (sequence, previous_hash, entry_hash, {columns})"
-        f" SELECT head.sequence, head.last_hash,"
+        f" INSERT INTO {event_table} (chain, sequence, previous_hash, entry_hash, {columns})"
+        f" SELECT head.id, head.sequence, head.last_hash,"
         f" encode(sha256(convert_to(%s::text || head.last_hash || %s::text"
         f" || head.sequence::text || %s::text, 'UTF8')), 'hex'), {values}"
         f" FROM head"
-        f" RETURNING id, sequence, previous_hash, entry_hash"
+        f" RETURNING id, chain, sequence, previous_hash, entry_hash"
         f") UPDATE {head_table} SET last_sequence = entry.sequence, last_hash = entry.entry_hash"
-        f" FROM entry WHERE {head_table}.id = 1"
-        f" RETURNING entry.id, entry.sequence, entry.previous_hash, entry.entry_hash"
+        f" FROM entry WHERE {head_table}.id = entry.chain"
+        f" RETURNING entry.id, entry.chain, entry.sequence, entry.previous_hash, entry.entry_hash"
     )
 
 
-_STATEMENT = _statement()
+# Whichever chain is free, the preferred one first (a chain this transaction already holds is
+# not skipped: its lock is our own).
+_ANY_FREE_CHAIN = _statement(
+    f"ORDER BY (id - {_PREFERRED} + {CHAINS}) %% {CHAINS} LIMIT 1 FOR UPDATE SKIP LOCKED"
+)
+# Every chain is held: wait for the preferred one.
+_PREFERRED_CHAIN = _statement(f"WHERE id = {_PREFERRED} FOR UPDATE")
 
 
-def _append_in_one_statement(event: AuditEvent) -> bool:
-    """False when there is no head row yet (nothing was written)."""
+def _append_in_one_statement(statement: str, event: AuditEvent) -> bool:
+    """False when no head row was taken (nothing was written)."""
     content = chain.hashed_content(event)
     del content["sequence"]
     values = [
@@ -89,11 +117,11 @@ def _append_in_one_statement(event: AuditEvent) -> bool:
         for field in _CONTENT_FIELDS
     ]
     with connection.cursor() as cursor:
-        cursor.execute(_STATEMENT, [*chain.payload_around_head(content), *values])
+        cursor.execute(statement, [*chain.payload_around_head(content), *values])
         row = cursor.fetchone()
     if row is None:
         return False
-    event.pk, event.sequence, event.previous_hash, event.entry_hash = row
+    event.pk, event.chain, event.sequence, event.previous_hash, event.entry_hash = row
     event._state.adding = False
     event._state.db = connection.alias
     return True

@@ -1,13 +1,23 @@
-"""The audit log (監査ログ): append-only, each entry chained to the one before by its hash."""
+"""The audit log (監査ログ): append-only, each entry chained to the one before it in its chain
+by its hash. There are CHAINS parallel chains, so that concurrent audited writes need not wait
+for one another (docs/decisions/0003-audit-log-hash-chain.md)."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# How many chains entries are spread over. On PostgreSQL a transaction appends to whichever
+# chain no other transaction holds, so up to this many audited writes commit side by side;
+# SQLite lets one writer in at a time and always uses chain 1.
+CHAINS = 16
+
 
 class AuditEvent(models.Model):
     """One audited event. Never updated or deleted; database triggers refuse both.
+
+    `chain` and `sequence` place the entry: sequences are contiguous within each chain, and the
+    ID orders entries across chains as they were written.
 
     Actor and subject are plain user IDs with a label captured at the time, not foreign
     keys: an entry must read the same after the user it names is changed or anonymised.
@@ -18,7 +28,8 @@ class AuditEvent(models.Model):
         FAILURE = "failure", _("失敗")
         DENIED = "denied", _("拒否")
 
-    sequence = models.PositiveBigIntegerField(_("連番"), unique=True)
+    chain = models.PositiveSmallIntegerField(_("系列"), default=1)
+    sequence = models.PositiveBigIntegerField(_("連番"))
     occurred_at = models.DateTimeField(_("日時"), db_index=True)
     actor_id = models.BigIntegerField(_("操作者ID"), null=True, blank=True, db_index=True)
     actor_label = models.CharField(_("操作者"), max_length=254, blank=True)
@@ -40,15 +51,18 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = _("監査ログ")
         verbose_name_plural = _("監査ログ")
-        ordering = ["-sequence"]
+        ordering = ["-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "sequence"], name="audit_chain_sequence")
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.action} {self.outcome}"
+        return f"#{self.chain}-{self.sequence} {self.action} {self.outcome}"
 
 
 class AuditChainHead(models.Model):
-    """The single row holding the end of the chain; locked to append one entry at a time."""
+    """The end of one chain (its ID is the chain's number); locked to append to that chain."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_sequence = models.PositiveBigIntegerField(default=0)
@@ -56,8 +70,10 @@ class AuditChainHead(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")
+            models.CheckConstraint(
+                condition=models.Q(id__gte=1, id__lte=CHAINS), name="audit_head_chain_number"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"audit chain head #{self.last_sequence}"
+        return f"audit chain {self.id} head #{self.last_sequence}"

@@ -38,18 +38,6 @@ def test_the_ckan_api_answers_with_its_error_envelope(small_limit, client):
     assert body["help"].endswith("/api/3/action/help_show?name=package_create")
 
 
-def test_a_ckan_upload_over_the_limit_states_the_file_limit_in_mb(small_limit, client):
-    small_limit.JICHITAI_OPENDATA_MAX_UPLOAD_BYTES = 1_500_000
-    response = big_post(client, "/api/3/action/resource_create")
-    assert response.status_code == 413
-    # The staff upload page's message (services.uploads.too_large_message), not bytes.
-    assert response.json()["error"]["message"] == "ファイルが大きすぎます（上限 1.5 MB）。"
-    english = big_post(client, "/api/action/resource_patch", HTTP_ACCEPT_LANGUAGE="en")
-    assert english.json()["error"]["message"] == "The file is too large (the limit is 1.5 MB)."
-    other = big_post(client, "/api/3/action/package_create")
-    assert other.json()["error"]["message"] == "Request body over 1000 bytes"
-
-
 def test_other_apis_answer_with_problem_json(small_limit, client):
     response = big_post(client, "/api/v1/anything")
     assert response.status_code == 413

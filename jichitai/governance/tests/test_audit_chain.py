@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from jichitai.governance import chain, services
-from jichitai.governance.models import AuditEvent
+from jichitai.governance.models import CHAINS, AuditChainHead, AuditEvent
 from jichitai.governance.selectors import verify_chain
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,8 @@ def _record_three() -> list[AuditEvent]:
 
 def test_entries_are_numbered_and_linked() -> None:
     first, second, third = _record_three()
+    # One connection, nothing else writing: every entry lands in the same chain.
+    assert first.chain == second.chain == third.chain
     assert [first.sequence, second.sequence, third.sequence] == [1, 2, 3]
     assert first.previous_hash == "0" * 64
     assert second.previous_hash == first.entry_hash
@@ -68,13 +70,13 @@ def test_editing_a_row_in_the_database_is_detected() -> None:
     result = verify_chain()
     assert not result.ok
     assert result.broken_sequence == 2
-    with pytest.raises(CommandError, match="entry #2"):
+    with pytest.raises(CommandError, match="entry #2 of chain"):
         call_command("audit_verify")
 
 
 def test_deleting_a_row_is_detected() -> None:
     _record_three()
-    AuditEvent.objects.filter(sequence=2).delete()
+    AuditEvent.objects.filter(sequence=2).delete()  # one connection: all in one chain
     result = verify_chain()
     assert (result.ok, result.broken_sequence) == (False, 2)
 
@@ -92,7 +94,7 @@ def test_an_entry_rolled_back_with_its_change_leaves_no_gap() -> None:
         services.record_event("b")
         raise RuntimeError("the change failed")
     services.record_event("c")
-    assert list(AuditEvent.objects.order_by("sequence").values_list("action", flat=True)) == [
+    assert list(AuditEvent.objects.order_by("id").values_list("action", flat=True)) == [
         "a",
         "c",
     ]
@@ -165,3 +167,78 @@ def test_concurrent_appends_keep_the_chain_whole() -> None:
     assert failures == []
     result = verify_chain()
     assert result.ok and result.checked == 90
+    # Concurrent transactions took different chains instead of queueing for one.
+    assert AuditEvent.objects.values("chain").distinct().count() > 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_that_waits_for_no_chain_uses_a_free_one() -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite has one writer at a time and one chain")
+    services.record_event("test.first")
+    preferred = AuditEvent.objects.get().chain
+    held = threading.Event()
+    release = threading.Event()
+
+    def hold_the_preferred_chain() -> None:
+        # Another connection's transaction holds a head (here: the one ours would try first).
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT id FROM governance_auditchainhead WHERE id = %s FOR UPDATE",
+                    [preferred],
+                )
+                held.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_preferred_chain)
+    holder.start()
+    try:
+        assert held.wait(10)
+        with transaction.atomic():
+            first = services.record_event("test.beside")
+            second = services.record_event("test.beside.again")
+    finally:
+        release.set()
+        holder.join()
+    assert first.chain != preferred
+    assert second.chain == first.chain  # one transaction's entries stay together
+    assert verify_chain().ok
+
+
+def test_entries_of_one_transaction_share_a_chain() -> None:
+    with transaction.atomic():
+        events = [services.record_event("test.bulk", detail={"n": n}) for n in range(5)]
+    assert len({event.chain for event in events}) == 1
+    assert [event.sequence for event in events] == [1, 2, 3, 4, 5]
+
+
+def test_every_chain_has_a_head_from_the_first_entry() -> None:
+    services.record_event("test.first")
+    assert set(AuditChainHead.objects.values_list("pk", flat=True)) == set(range(1, CHAINS + 1))
+
+
+def test_deleting_a_whole_chain_with_its_head_is_detected() -> None:
+    event = services.record_event("test.hidden")
+    AuditEvent.objects.filter(chain=event.chain).delete()
+    AuditChainHead.objects.filter(pk=event.chain).delete()
+    result = verify_chain()
+    assert (result.ok, result.broken_chain, result.reason) == (
+        False,
+        event.chain,
+        "chain head missing",
+    )
+
+
+def test_an_entry_moved_to_another_chain_is_detected() -> None:
+    event = services.record_event("test.moved")
+    services.record_event("test.stays")
+    _drop_update_guard()
+    other = event.chain % CHAINS + 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE governance_auditevent SET chain = %s WHERE id = %s", [other, event.pk]
+        )
+    assert not verify_chain().ok

@@ -31,7 +31,6 @@ from jichitai.opendata.ckan import (
 )
 from jichitai.opendata.ckan.errors import ActionError, BadRequest, NotAuthorized
 from jichitai.opendata.ckan.registry import ACTIONS, ActionContext
-from jichitai.opendata.services.uploads import too_large_message
 
 logger = logging.getLogger(__name__)
 CONTENT_TYPE = "application/json;charset=utf-8"
@@ -123,30 +122,17 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
     return _json({**envelope, "success": True, "result": result})
 
 
-# The actions that take a file (multipart field `upload`).
-UPLOAD_ACTIONS = frozenset({"resource_create", "resource_update", "resource_patch"})
-
-
-def _too_large(
-    request: HttpRequest, limit: int, name: str = "", message: str | None = None
-) -> HttpResponse:
+def _too_large(request: HttpRequest, limit: int, name: str = "") -> HttpResponse:
     """CKAN's error envelope with 413 (CKAN itself leaves this to its web server)."""
-    error = {
-        "__type": "Request Too Large",
-        "message": message or f"Request body over {limit} bytes",
-    }
+    error = {"__type": "Request Too Large", "message": f"Request body over {limit} bytes"}
     body = {"help": help_url(request, name), "success": False, "error": error}
     return _json(body, status=413)
 
 
 def request_too_large(request: HttpRequest, limit: int) -> HttpResponse:
-    """A body over the limit, refused before it is read. To an action that takes a file it
-    is a file too large: the answer states the file limit in MB, in the staff upload page's
-    words (the limit of the body around the file would mean nothing to the sender)."""
     match = request.resolver_match
     name = match.kwargs.get("name", "") if match else ""
-    message = too_large_message() if name in UPLOAD_ACTIONS else None
-    return _too_large(request, limit, name, message)
+    return _too_large(request, limit, name)
 
 
 # Answered by RequestBodyLimitMiddleware, before the body is read.

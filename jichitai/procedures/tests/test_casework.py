@@ -49,7 +49,7 @@ def test_assign_to_me_a_colleague_and_nobody_is_audited(application, clerk, make
     assert application.assignee is None and application.assigned_at is None
     details = [
         event.detail
-        for event in AuditEvent.objects.filter(action="application.assign").order_by("sequence")
+        for event in AuditEvent.objects.filter(action="application.assign").order_by("id")
     ]
     assert details == [
         {"from": None, "to": clerk.pk},

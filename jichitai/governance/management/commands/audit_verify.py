@@ -10,7 +10,8 @@ class Command(BaseCommand):
         result = verify_chain()
         if not result.ok:
             raise CommandError(
-                f"audit log broken at entry #{result.broken_sequence}: {result.reason} "
+                f"audit log broken at entry #{result.broken_sequence} of chain"
+                f" {result.broken_chain}: {result.reason} "
                 f"({result.checked} entries before it verified)"
             )
         self.stdout.write(f"audit log intact: {result.checked} entries verified")
