@@ -37,11 +37,23 @@ class OutboundEmail(models.Model):
     event = models.CharField(max_length=64, help_text="template or event name")
     # The department whose staff may see this message in the delivery log; none for account
     # mail (verification, password reset), which no department handles.
+    # No index of their own on the two foreign keys: outbox_department and outbox_related
+    # begin with them (every message written updates one index fewer each).
     department = models.ForeignKey(
-        "core.OrgUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     related_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     related_id = models.BigIntegerField(null=True, blank=True)
     reference = models.CharField(max_length=64, blank=True, help_text="e.g. a receipt number")
