@@ -69,7 +69,8 @@ def test_errors_become_the_library_exceptions(portal: ckanapi.RemoteCKAN) -> Non
         portal.action.package_show()
     assert raised.value.error_dict["id"] == ["Missing value"]
     with pytest.raises(ckanapi.SearchQueryError):
-        portal.action.package_search(fq="undefined_field:1")
+        portal.action.package_search(fq="tags:[a TO")  # malformed (an unknown field is not)
+    assert portal.action.package_search(fq="undefined_field:1")["count"] == 0
 
 
 def test_command_line_dump_and_search(portal: ckanapi.RemoteCKAN, tmp_path: Path) -> None:
