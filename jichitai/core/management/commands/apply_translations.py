@@ -7,6 +7,8 @@ for those entries. Reports msgids it could not find and entries still untranslat
 """
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import polib
@@ -43,9 +45,21 @@ class Command(BaseCommand):
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         catalogue.save()
+        _rewrap_as_gettext_does(po_path)
         missing = [entry.msgid for entry in catalogue.untranslated_entries()] + [
             entry.msgid for entry in catalogue.fuzzy_entries()
         ]
         for msgid in missing:
             self.stdout.write(f"still untranslated: {msgid!r}")
         self.stdout.write(f"translations: {len(english)} applied, {len(missing)} missing")
+
+
+def _rewrap_as_gettext_does(po_path: Path) -> None:
+    """Write the catalogue back in GNU gettext's layout. polib wraps long lines differently
+    from makemessages (msgmerge), so without this every branch that applied translations
+    rewrapped hundreds of unrelated lines, and branches conflicted on them. msgcat comes with
+    the gettext tools makemessages needs anyway."""
+    msgcat = shutil.which("msgcat")
+    if msgcat is None:
+        return
+    subprocess.run([msgcat, "--output-file", str(po_path), str(po_path)], check=True)  # noqa: S603
