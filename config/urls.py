@@ -6,6 +6,9 @@ from config.api import api
 from config.crawlers import SITEMAPS, robots_txt
 
 urlpatterns = [
+    # First: Django tries patterns in order, and an API call (a surge of applications comes
+    # through here) should not be matched against every page's pattern before its own.
+    path("api/v1/", api.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
@@ -18,7 +21,6 @@ urlpatterns = [
     path("", include("jichitai.procedures.urls")),
     path("", include("jichitai.opendata.urls")),
     path("staff/", include("jichitai.governance.urls")),
-    path("api/v1/", api.urls),
 ]
 
 handler400 = "jichitai.core.views.bad_request"
