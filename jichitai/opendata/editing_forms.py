@@ -147,3 +147,17 @@ class ResourceForm(forms.ModelForm):
 
     def resource_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in RESOURCE_FIELDS}
+
+
+CONFIRM_UNPUBLISH = _("下書きに戻すには、この画面の「下書きに戻す」ボタンを押してください。")
+
+
+class UnpublishForm(forms.Form):
+    """The confirmation page's answer: taking a data set back to draft takes this explicit
+    step, so a POST without it (a stray or empty one) changes nothing."""
+
+    confirm = forms.ChoiceField(
+        choices=[("yes", "yes")],
+        widget=forms.HiddenInput,
+        error_messages={"required": CONFIRM_UNPUBLISH, "invalid_choice": CONFIRM_UNPUBLISH},
+    )

@@ -23,7 +23,7 @@ from jichitai.accounts.views import staff_required
 from jichitai.core.errors import DomainError
 from jichitai.core.models import OrgUnit
 from jichitai.opendata import policies, selectors
-from jichitai.opendata.editing_forms import DatasetForm, ResourceForm, version_of
+from jichitai.opendata.editing_forms import DatasetForm, ResourceForm, UnpublishForm, version_of
 from jichitai.opendata.models import Dataset, Resource, State
 from jichitai.opendata.services import editing
 
@@ -174,19 +174,51 @@ def dataset_publish(request: HttpRequest, name: str) -> HttpResponse:
     return redirect("opendata:staff_dataset", name=name)
 
 
-@require_POST
+@require_http_methods(FORM_METHODS)
 @staff_required
 def dataset_unpublish(request: HttpRequest, name: str) -> HttpResponse:
+    """Take a published data set back to draft: GET says what that does and asks to confirm;
+    only the POST from that page (confirm=yes) does it."""
     dataset = _dataset_or_404(request, name)
     _publisher_only(request, dataset)
-    try:
-        editing.unpublish_dataset(request.user, dataset)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        notice = _("データセットを下書きに戻しました。公開ページからは見えません。")
-        messages.success(request, notice)
-    return redirect("opendata:staff_dataset", name=name)
+    if dataset.state != State.ACTIVE:
+        messages.error(request, _("このデータセットは公開されていません。"))
+        return redirect("opendata:staff_dataset", name=name)
+    form = UnpublishForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            editing.unpublish_dataset(request.user, dataset)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            notice = _("データセットを下書きに戻しました。公開ページからは見えません。")
+            messages.success(request, notice)
+        return redirect("opendata:staff_dataset", name=name)
+    context = {
+        "dataset": dataset,
+        "form": form,
+        "subject": dataset.title,
+        "question": _("このデータセットを下書きに戻しますか？"),
+        "crumb": _("下書きに戻す"),
+        "consequences": [
+            _(
+                "公開ページ（データを探す、データセットのページ）、CKAN API、DCATカタログから"
+                "見えなくなります。見えるのは、このデータセットを担当する課の職員とシステム管理者だけです。"
+            ),
+            _(
+                "リソースのダウンロードURLとデータストアAPIは、区民や外部の利用者には"
+                "「見つかりません」と答えるようになります。"
+            ),
+            _(
+                "リソース、公開ファイル、データストアの表は消えません。もう一度公開すると、"
+                "同じURLで元どおり見られます。"
+            ),
+        ],
+        "action_label": _("下書きに戻す"),
+        "cancel_label": _("公開したまま戻る"),
+    }
+    status = 400 if form.is_bound else 200
+    return render(request, "opendata/staff/confirm_delete.html", context, status=status)
 
 
 @require_http_methods(FORM_METHODS)

@@ -74,3 +74,20 @@ def test_staff_create_add_a_resource_and_publish(
     expect(page.get_by_role("heading", level=1)).to_have_text("公衆無線LANアクセスポイント一覧")
     page.goto("/data/public-wifi/")
     expect(page.get_by_role("heading", level=1)).to_have_text("公衆無線LANアクセスポイント一覧")
+
+    # Going back to draft asks first, on a page saying what it does; going back changes nothing.
+    page.goto("/staff/data/public-wifi/")
+    page.get_by_role("link", name="下書きに戻す").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "このデータセットを下書きに戻しますか？"
+    )
+    expect(page.locator("main")).to_contain_text("同じURLで元どおり見られます。")
+    assert _axe_clean(page, javascript)
+    page.get_by_role("link", name="公開したまま戻る").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("公衆無線LANアクセスポイント一覧")
+    assert Dataset.objects.get(name="public-wifi").state == State.ACTIVE
+    page.get_by_role("link", name="下書きに戻す").press("Enter")
+    page.get_by_role("button", name="下書きに戻す").press("Enter")
+    expect(page.get_by_text("データセットを下書きに戻しました。")).to_be_visible()
+    assert _axe_clean(page, javascript)
+    assert Dataset.objects.get(name="public-wifi").state == State.DRAFT

@@ -74,7 +74,25 @@ PAGES: list[Row] = [
     # The draft lacks what publication needs (a licence, …): a decider is told so.
     row("POST", "/staff/data/{name}/publish/", staff_page(403, 302)),
     # A draft cannot be withdrawn: a decider is told so; nothing changes.
-    row("POST", "/staff/data/{name}/unpublish/", staff_page(403, 302)),
+    row("POST", "/staff/data/{name}/unpublish/", staff_page(403, 302), data={"confirm": "yes"}),
+    # Taking a published data set back to draft asks first, on a page of its own; a POST
+    # without the page's confirmation changes nothing.
+    row("GET", "/staff/data/{public_name}/unpublish/", staff_page(403, 200), note="(published)"),
+    row(
+        "POST",
+        "/staff/data/{public_name}/unpublish/",
+        staff_page(403, 400),
+        note="(published, not confirmed)",
+    ),
+    row(
+        "POST",
+        "/staff/data/{public_name}/unpublish/",
+        staff_page(403, 302),
+        data={"confirm": "yes"},
+        changes=DECIDERS,
+        effect=lambda v: Dataset.objects.get(name=v["public_name"]).state == State.DRAFT,
+        note="(published)",
+    ),
     row("GET", "/staff/data/{name}/delete/", staff_page(403, 200)),
     row(
         "POST",

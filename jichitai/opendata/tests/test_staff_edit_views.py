@@ -31,7 +31,8 @@ def _pages(dataset: Dataset) -> dict[str, tuple[str, str]]:
         "new": ("get", "/staff/data/new/"),
         "edit": ("get", f"{base}/edit/"),
         "publish": ("post", f"{base}/publish/"),
-        "unpublish": ("post", f"{base}/unpublish/"),
+        # Published by the "publish" step before it: the confirmation page.
+        "unpublish": ("get", f"{base}/unpublish/"),
         "delete": ("get", f"{base}/delete/"),
         "resource_new": ("get", f"{base}/resources/new/"),
         "resource_edit": ("get", f"{base}/resources/{resource.pk}/edit/"),
@@ -53,7 +54,7 @@ PAGE_NAMES = [
 ]
 # A page that works answers 200, or a redirect after a POST; publishing, withdrawing and
 # deleting take an approver; other departments' drafts do not exist for a user (404).
-DECIDER = {**dict.fromkeys(PAGE_NAMES, 200), "publish": 302, "unpublish": 302, "resource_move": 302}
+DECIDER = {**dict.fromkeys(PAGE_NAMES, 200), "publish": 302, "resource_move": 302}
 EXPECTED: dict[str, dict[str, int]] = {
     "anonymous": dict.fromkeys(PAGE_NAMES, 302),
     "resident": dict.fromkeys(PAGE_NAMES, 403),
@@ -131,6 +132,55 @@ def test_create_edit_publish_and_delete(client, departments, make_staff, signed_
     assert dataset.state == State.DELETED
     assert client.get("/staff/data/aed/").status_code == 404
     assert AuditEvent.objects.filter(action="opendata.dataset.delete").exists()
+
+
+def test_going_back_to_draft_asks_first_and_an_unconfirmed_post_changes_nothing(
+    client, make_dataset, make_staff, signed_in
+) -> None:
+    from django.test import Client
+
+    dataset = make_dataset(
+        "公園一覧",
+        name="parks",
+        notes="区立公園",
+        resources=[{"name": "公園CSV", "url": "https://example.jp/p.csv", "format": "CSV"}],
+    )
+    public = Client()
+    assert public.get("/data/parks/").status_code == 200
+    signed_in(client, make_staff("approver"))
+    # The button on the data set's page leads to a page that says what going back does.
+    detail = client.get("/staff/data/parks/").content.decode()
+    assert 'href="/staff/data/parks/unpublish/">下書きに戻す</a>' in detail
+    response = client.get("/staff/data/parks/unpublish/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>このデータセットを下書きに戻しますか？</h1>" in page
+    assert "CKAN API、DCATカタログから見えなくなります。" in page
+    assert "同じURLで元どおり見られます。" in page
+    assert '<input type="hidden" name="confirm" value="yes">' in page
+    assert 'href="/staff/data/parks/">公開したまま戻る</a>' in page
+    # A POST without the page's confirmation (stray, or empty) changes nothing.
+    for data in ({}, {"confirm": "no"}):
+        response = client.post("/staff/data/parks/unpublish/", data)
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "「下書きに戻す」ボタンを押してください。" in page and "<title>エラー：" in page
+        dataset.refresh_from_db()
+        assert dataset.state == State.ACTIVE
+    assert not AuditEvent.objects.filter(action="opendata.dataset.unpublish").exists()
+    assert public.get("/data/parks/").status_code == 200
+    response = client.post("/staff/data/parks/unpublish/", {"confirm": "yes"})
+    assert response.status_code == 302
+    dataset.refresh_from_db()
+    assert dataset.state == State.DRAFT
+    assert AuditEvent.objects.filter(action="opendata.dataset.unpublish").count() == 1
+    # What the page said: gone for the public, the resources kept.
+    assert public.get("/data/parks/").status_code == 404
+    assert public.get("/api/3/action/package_show", {"id": "parks"}).status_code == 404
+    assert dataset.resources.filter(state=State.ACTIVE).count() == 1
+    # Nothing left to take back: the data set's page says so.
+    response = client.get("/staff/data/parks/unpublish/", follow=True)
+    assert "このデータセットは公開されていません。" in response.content.decode()
 
 
 def test_form_errors_are_summarised_and_kept(client, departments, make_staff, signed_in) -> None:
