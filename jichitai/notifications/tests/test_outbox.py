@@ -382,3 +382,25 @@ def test_with_the_database_queue_a_message_composed_later_commits_with_its_task(
     stored = OutboundEmail.objects.get(pk=email.pk)
     assert (stored.recipient, stored.related_id, stored.composed) == (user.email, user.pk, False)
     assert stored.key == email.key and stored.status == S.QUEUED
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
+def test_the_task_worker_sends_a_message_composed_later(
+    database_task_queue, composer, make_user, smtp_inbox
+) -> None:
+    """The task row written with the message (in one statement on PostgreSQL) is the one the
+    django-tasks worker runs: it writes the text and sends it."""
+    from django_tasks_db.models import DBTaskResult
+
+    user = make_user("resident", display_name="区民 花子")
+    with transaction.atomic():
+        email = services.queue_composed_at_delivery(
+            to=user.email, language="ja", event="test.later", related=user
+        )
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    [message] = smtp_inbox.wait_for(1)
+    assert message["Subject"] == "区民 花子 様 へ"
+    assert message["Message-ID"] == email.message_id
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    email.refresh_from_db()
+    assert (email.status, email.subject) == (S.SENT, "区民 花子 様 へ")
