@@ -418,6 +418,21 @@ class UnpublishForm(forms.Form):
     )
 
 
+CONFIRM_DELETE = _("削除するには、この画面の「削除する」ボタンを押してください。")
+
+
+class DeleteForm(RevisionForm):
+    """A deletion confirmation page's answer: deleting a page or a question takes this explicit
+    step, so a POST without it (a stray or empty one, or the old one-click button) changes
+    nothing."""
+
+    confirm = forms.ChoiceField(
+        choices=[("yes", "yes")],
+        widget=forms.HiddenInput,
+        error_messages={"required": CONFIRM_DELETE, "invalid_choice": CONFIRM_DELETE},
+    )
+
+
 class ImportForm(RevisionForm):
     upload = forms.FileField(label=_("JSONファイル"), required=False)
     text = forms.CharField(

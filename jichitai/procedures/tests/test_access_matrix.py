@@ -216,19 +216,39 @@ PAGES: list[Row] = [
         data={"revision": "0"},
     ),
     row("GET", "/staff/builder/{slug}/pages/{page}/questions/{question}/", builder_page(200)),
+    # Deleting a question or a page asks first, on a page of its own; a POST without the
+    # page's confirmation changes nothing.
+    row(
+        "GET", "/staff/builder/{slug}/pages/{page}/questions/{question}/delete/", builder_page(200)
+    ),
+    row(
+        "POST",
+        "/staff/builder/{slug}/pages/{page}/questions/{question}/delete/",
+        builder_page(400),
+        data={"revision": "{revision}"},
+        note="(not confirmed)",
+    ),
     row(
         "POST",
         "/staff/builder/{slug}/pages/{page}/questions/{question}/delete/",
         builder_page(302),
-        data={"revision": "{revision}"},
+        data={"revision": "{revision}", "confirm": "yes"},
         changes={"department_admin"},
         effect=lambda v: "breed" not in json.dumps(FormDraft.objects.get().document),
+    ),
+    row("GET", "/staff/builder/{slug}/pages/certificate/delete/", builder_page(200)),
+    row(
+        "POST",
+        "/staff/builder/{slug}/pages/certificate/delete/",
+        builder_page(400),
+        data={"revision": "{revision}"},
+        note="(not confirmed)",
     ),
     row(
         "POST",
         "/staff/builder/{slug}/pages/certificate/delete/",
         builder_page(302),
-        data={"revision": "{revision}"},
+        data={"revision": "{revision}", "confirm": "yes"},
         changes={"department_admin"},
         effect=lambda v: (
             [p["id"] for p in FormDraft.objects.get().document["pages"]] == ["applicant", "dog"]

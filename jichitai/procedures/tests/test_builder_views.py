@@ -513,3 +513,143 @@ def test_an_empty_submission_is_refused_not_shown_as_a_blank_form(
     assert f'href="#{field}"' in page and f'id="{field}_error"' in page
     assert (_draft_state(procedure), list(Procedure.objects.values())) == before
     assert AuditEvent.objects.count() == events
+
+
+def _dogs_form(procedure: Procedure, actor) -> None:
+    """page1 asks 犬の種類; page 大型犬 is shown for large dogs and holds a group 犬 of one
+    question 名前."""
+    draft = builder.draft_of(procedure)
+    draft = builder.add_question(
+        draft,
+        draft.revision,
+        "page1",
+        {
+            "id": "kind",
+            "type": "single_choice",
+            "label": {"ja": "犬の種類"},
+            "options": [
+                {"value": "small", "label": {"ja": "小型犬"}},
+                {"value": "large", "label": {"ja": "大型犬"}},
+            ],
+        },
+        actor=actor,
+    )
+    draft = builder.add_page(
+        draft, draft.revision, {"id": "large", "title": {"ja": "大型犬"}}, actor=actor
+    )
+    draft = builder.add_condition(draft, draft.revision, "large", "kind", ["large"], actor=actor)
+    draft = builder.add_question(
+        draft,
+        draft.revision,
+        "large",
+        {"id": "dogs", "type": "group", "label": {"ja": "犬"}, "max_items": 3},
+        actor=actor,
+    )
+    builder.add_question(
+        draft,
+        draft.revision,
+        "large",
+        {"id": "dog_name", "type": "short_text", "label": {"ja": "名前"}},
+        group_id="dogs",
+        actor=actor,
+    )
+
+
+def _page_ids(procedure: Procedure) -> list[str]:
+    return [page["id"] for page in FormDraft.objects.get(procedure=procedure).document["pages"]]
+
+
+def test_deleting_a_page_asks_first_and_says_what_goes_with_it(admin_client, procedure) -> None:
+    _dogs_form(procedure, admin_client.user)
+    slug = procedure.slug
+    delete_large = url("_page_action", slug, "large", "delete")
+    # The control on the form page is a link to the confirmation page (safe without JS).
+    overview = admin_client.get(url("_form", slug)).content.decode()
+    assert f'href="{delete_large}">削除<span class="visually-hidden">：大型犬</span></a>' in (
+        overview
+    )
+    response = admin_client.get(delete_large)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>ページ「大型犬」を削除しますか</h1>" in page
+    assert "このページの質問（1件）も一緒に削除されます。" in page and "<li>犬</li>" in page
+    assert "このページの表示条件（1件）も削除されます。" in page
+    assert "この様式はまだ公開されていません。" in page
+    assert '<input type="hidden" name="confirm" value="yes">' in page
+    assert f'<a href="{url("_form", slug)}#page-large">削除せずに戻る</a>' in page
+    # A POST without the page's confirmation (the old one-click button, a stray one) changes
+    # nothing.
+    before = _draft_state(procedure)
+    current = revision(procedure)
+    for data in ({"revision": current}, {"revision": current, "confirm": "no"}, {}):
+        response = admin_client.post(delete_large, data)
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "「削除する」ボタンを押してください。" in page and "<title>エラー：" in page
+        assert _draft_state(procedure) == before
+    # A page whose question another page's condition uses cannot go: the page says so and
+    # offers no delete button.
+    response = admin_client.get(url("_page_action", slug, "page1", "delete"))
+    page = response.content.decode()
+    assert "このページは削除できません。" in page
+    assert "ページ「大型犬」の表示条件（「犬の種類」の回答）" in page
+    assert 'name="confirm"' not in page
+    response = admin_client.post(
+        url("_page_action", slug, "page1", "delete"),
+        {"revision": revision(procedure), "confirm": "yes"},
+    )
+    assert response.status_code == 302 and _draft_state(procedure) == before
+    response = admin_client.post(delete_large, {"revision": revision(procedure), "confirm": "yes"})
+    assert response.status_code == 302
+    assert _page_ids(procedure) == ["page1"]
+    # Moves stay one POST; a GET of one is not allowed.
+    assert admin_client.get(url("_page_action", slug, "page1", "up")).status_code == 405
+
+
+def test_deleting_a_question_asks_first(admin_client, procedure) -> None:
+    _dogs_form(procedure, admin_client.user)
+    slug = procedure.slug
+    draft = builder.draft_of(procedure)
+    builder.publish(procedure, draft, draft.revision, actor=admin_client.user)
+    delete_kind = url("_question_action", slug, "page1", "kind", "delete")
+    page_html = admin_client.get(url("_page", slug, "page1")).content.decode()
+    assert f'href="{delete_kind}">削除<span class="visually-hidden">：犬の種類</span></a>' in (
+        page_html
+    )
+    page = admin_client.get(delete_kind).content.decode()
+    assert "<h1>質問「犬の種類」を削除しますか</h1>" in page
+    assert "この質問は削除できません。" in page and 'name="confirm"' not in page
+    # A group's question: the confirmation keeps the group, and goes back to it.
+    delete_name = url("_question_action", slug, "large", "dog_name", "delete")
+    response = admin_client.get(delete_name + "?group=dogs")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>質問「名前」を削除しますか</h1>" in page
+    assert "公開中の様式（第1版）は、この下書きを公開するまで変わりません。" in page
+    assert '<input type="hidden" name="group" value="dogs">' in page
+    before = _draft_state(procedure)
+    response = admin_client.post(delete_name, {"revision": revision(procedure), "group": "dogs"})
+    assert response.status_code == 400 and _draft_state(procedure) == before
+    response = admin_client.post(
+        delete_name, {"revision": revision(procedure), "group": "dogs", "confirm": "yes"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("_question", slug, "large", "dogs")
+    # The group itself: its questions go with it.
+    delete_group = url("_question_action", slug, "large", "dogs", "delete")
+    builder.add_question(
+        builder.draft_of(procedure),
+        revision(procedure),
+        "large",
+        {"id": "dog_age", "type": "number", "label": {"ja": "年齢"}},
+        group_id="dogs",
+        actor=admin_client.user,
+    )
+    page = admin_client.get(delete_group).content.decode()
+    assert "グループの中の質問（1件）も一緒に削除されます。" in page and "<li>年齢</li>" in page
+    response = admin_client.post(delete_group, {"revision": revision(procedure), "confirm": "yes"})
+    assert response.status_code == 302
+    large = FormDraft.objects.get(procedure=procedure).document["pages"][1]
+    assert large.get("questions", []) == []
+    procedure.refresh_from_db()
+    assert procedure.live_form.form().pages[1].questions[0].id == "dogs"  # published: unchanged

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from jichitai.core.errors import DomainError
 from jichitai.procedures import policies, selectors
 from jichitai.procedures.builder_forms import (
     ConditionForm,
+    DeleteForm,
     ImportForm,
     PageForm,
     ProcedureForm,
@@ -346,19 +347,22 @@ def _labels(document: schema.FormDocument) -> dict[str, str]:
     return {question.id: question.label.ja for question in document.questions().values()}
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
+@tolerates_broken_drafts
 def page_action(request: HttpRequest, slug: str, page_id: str, action: str) -> HttpResponse:
-    """Move a page up or down, or delete it."""
+    """Move a page up or down, or delete it. Deleting asks first: GET says what goes with the
+    page and asks to confirm; only the POST from that page (confirm=yes) deletes."""
+    if action == "delete":
+        return _delete_page(request, slug, page_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     procedure = _procedure(request, slug)
     draft = builder.draft_of(procedure)
     target = _overview_url(procedure)
     try:
         revision = _revision(request)
-        if action == "delete":
-            builder.delete_page(draft, revision, page_id, actor=request.user)
-            messages.success(request, _("ページを削除しました。"))
-        elif action in ("up", "down"):
+        if action in ("up", "down"):
             builder.move_page(draft, revision, page_id, action, actor=request.user)
             messages.success(request, _("ページを移動しました。"))
         else:
@@ -366,6 +370,76 @@ def page_action(request: HttpRequest, slug: str, page_id: str, action: str) -> H
     except DomainError as error:
         _report(request, error)
     return redirect(target + f"#page-{page_id}")
+
+
+def _delete_page(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = builder.draft_of(procedure)
+    document = builder.check(draft.document)
+    page = _draft_page(document, page_id)
+    form = DeleteForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        revision = form.cleaned_data["revision"]
+        try:
+            builder.delete_page(draft, revision, page_id, actor=request.user)
+        except DomainError as error:
+            _report(request, error)
+            return redirect(_overview_url(procedure) + f"#page-{page_id}")
+        messages.success(request, _("ページを削除しました。"))
+        return redirect(_overview_url(procedure) + "#pages-title")
+    asked = {question.id for question in page.questions}
+    blockers = _uses_of(document, asked, page_id)
+    if len(document.pages) == 1:
+        blockers.append(_("最後のページは削除できません。"))
+    context = {
+        "procedure": procedure,
+        "draft": draft,
+        "form": form,
+        "kind": "page",
+        "subject": page.title.ja,
+        "page": page,
+        "going": [question.label.ja for question in page.questions],
+        "conditions": len(page.show_if),
+        "blockers": blockers,
+        "back": _overview_url(procedure) + f"#page-{page_id}",
+    }
+    return _confirmation(request, context, form)
+
+
+def _uses_of(
+    document: schema.FormDocument, question_ids: set[str], page_id: str | None = None
+) -> list[str]:
+    """What in the rest of the form uses these questions, said as sentences: conditions of
+    other pages and the one-application key. The builder refuses a deletion that would leave
+    either pointing at nothing (the draft would no longer pass the schema)."""
+    labels = _labels(document)
+    uses = []
+    for other in document.pages:
+        if other.id == page_id:
+            continue
+        for condition in other.show_if:
+            if condition.question in question_ids:
+                uses.append(
+                    _("ページ「%(page)s」の表示条件（「%(question)s」の回答）")
+                    % {"page": other.title.ja, "question": labels.get(condition.question, "")}
+                )
+    if document.dedupe and document.dedupe.question in question_ids:
+        uses.append(
+            _("様式の設定「申請の重複を防ぐ」で使う質問（「%(question)s」）")
+            % {"question": labels.get(document.dedupe.question, "")}
+        )
+    return uses
+
+
+def _confirmation(request: HttpRequest, context: dict[str, Any], form: DeleteForm) -> HttpResponse:
+    procedure = context["procedure"]
+    context["live_number"] = procedure.live_form.number if procedure.live_form_id else None
+    return render(
+        request,
+        "procedures/builder/delete.html",
+        context,
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_POST
@@ -504,23 +578,24 @@ def _question_url(procedure: Procedure, page_id: str, question_id: str) -> str:
     return reverse("procedures:builder_question", args=[procedure.slug, page_id, question_id])
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
+@tolerates_broken_drafts
 def question_action(
     request: HttpRequest, slug: str, page_id: str, question_id: str, action: str
 ) -> HttpResponse:
-    """Move a question up or down, or delete it."""
+    """Move a question up or down, or delete it. Deleting asks first: GET says what goes with
+    the question and asks to confirm; only the POST from that page (confirm=yes) deletes."""
+    if action == "delete":
+        return _delete_question(request, slug, page_id, question_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     procedure = _procedure(request, slug)
     draft = builder.draft_of(procedure)
     group_id = _group_id(request)
     try:
         revision = _revision(request)
-        if action == "delete":
-            builder.delete_question(
-                draft, revision, page_id, question_id, group_id=group_id, actor=request.user
-            )
-            messages.success(request, _("質問を削除しました。"))
-        elif action in ("up", "down"):
+        if action in ("up", "down"):
             builder.move_question(
                 draft,
                 revision,
@@ -538,6 +613,54 @@ def question_action(
     if group_id:
         return redirect(_question_url(procedure, page_id, group_id))
     return redirect(_page_url(procedure, page_id) + f"#question-{question_id}")
+
+
+def _delete_question(
+    request: HttpRequest, slug: str, page_id: str, question_id: str
+) -> HttpResponse:
+    procedure = _procedure(request, slug)
+    draft = builder.draft_of(procedure)
+    document = builder.check(draft.document)
+    page = _draft_page(document, page_id)
+    group_id = _group_id(request)
+    group = _find_question(page, group_id, None) if group_id else None
+    if group is not None and group.type != "group":
+        raise Http404
+    question = _find_question(page, question_id, group_id)
+    if group is not None:
+        back = _question_url(procedure, page_id, group.id)
+    else:
+        back = _page_url(procedure, page_id) + f"#question-{question_id}"
+    form = DeleteForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        revision = form.cleaned_data["revision"]
+        try:
+            builder.delete_question(
+                draft, revision, page_id, question_id, group_id=group_id, actor=request.user
+            )
+        except DomainError as error:
+            _report(request, error)
+            return redirect(back)
+        messages.success(request, _("質問を削除しました。"))
+        if group is not None:
+            return redirect(back)
+        return redirect(_page_url(procedure, page_id) + "#questions-title")
+    # Conditions and the one-application key use top-level questions only.
+    blockers = _uses_of(document, {question_id}) if group is None else []
+    context = {
+        "procedure": procedure,
+        "draft": draft,
+        "form": form,
+        "kind": "question",
+        "subject": question.label.ja,
+        "page": page,
+        "group": group,
+        "going": [child.label.ja for child in question.questions],
+        "conditions": 0,
+        "blockers": blockers,
+        "back": back,
+    }
+    return _confirmation(request, context, form)
 
 
 @require_POST
