@@ -50,6 +50,7 @@ def test_public_pages(page: Page, make_user, departments, language) -> None:
 def test_forms_with_errors(page: Page, municipality) -> None:
     page.goto("/accounts/register/")
     page.get_by_role("button", name="登録する").click()
+    _wait_for_the_error_summary(page)
     assert axe_violations(page) == []
     submit_sign_in(page, "nobody@example.jp", "wrong password!")
     expect(page.get_by_role("alert")).to_be_visible()
@@ -79,6 +80,7 @@ def test_staff_pages_through_enrolment(page: Page, make_user, make_staff, depart
     secret = page.locator(".secret").inner_text().replace(" ", "")
     page.get_by_label("確認コード").fill("12")
     page.get_by_role("button", name="登録する").click()
+    _wait_for_the_error_summary(page)
     assert axe_violations(page) == []  # enrolment with an error
     page.get_by_label("確認コード").fill(totp_now(secret))
     page.get_by_role("button", name="登録する").click()
@@ -95,6 +97,7 @@ def test_staff_pages_through_enrolment(page: Page, make_user, make_staff, depart
         _assert_accessible(page, path, status)
     page.goto(f"/staff/members/{member.pk}/")
     page.get_by_role("button", name="付与する").click()
+    _wait_for_the_error_summary(page)
     assert axe_violations(page) == []  # grant form with an error
 
 
@@ -132,3 +135,9 @@ def test_without_javascript_axe_checks_what_a_browser_without_scripts_shows(
     found = {v["id"]: v["nodes"] for v in axe_violations(page)}
     assert found["image-alt"] == [["#a"], ["#b"]]
     assert ["#c"] in found["color-contrast"]
+
+
+def _wait_for_the_error_summary(page: Page) -> None:
+    """The refused form's page has arrived: axe run while the browser is still leaving the
+    previous one finds no document to check."""
+    expect(page.locator(".error-summary")).to_be_visible()
