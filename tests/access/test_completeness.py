@@ -102,7 +102,7 @@ def _covered() -> set[tuple[str, str]]:
     for request in _rows():
         match = resolve(sample_url(request.url).split("?")[0])
         name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
-        covered.add((name, request.method))
+        covered.add((name or match.route, request.method))  # an unnamed route by its pattern
     return covered
 
 
