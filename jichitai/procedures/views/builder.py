@@ -483,6 +483,18 @@ def _group_id(request: HttpRequest) -> str | None:
     return value or None
 
 
+def _requested_group(
+    request: HttpRequest, page: schema.Page
+) -> tuple[str | None, schema.Question | None]:
+    """The repeating group on `page` that the request names (?group= or posted), if any;
+    404 when it names a question that is not a group."""
+    group_id = _group_id(request)
+    group = _find_question(page, group_id, None) if group_id else None
+    if group is not None and group.type != "group":
+        raise Http404
+    return group_id, group
+
+
 def _find_question(page: schema.Page, question_id: str, group_id: str | None) -> schema.Question:
     questions = page.questions
     if group_id is not None:
@@ -507,10 +519,7 @@ def question_edit(
     draft = builder.draft_of(procedure)
     document = builder.check(draft.document)
     page = _draft_page(document, page_id)
-    group_id = _group_id(request)
-    group = _find_question(page, group_id, None) if group_id else None
-    if group is not None and group.type != "group":
-        raise Http404
+    group_id, group = _requested_group(request, page)
     existing = _find_question(page, question_id, group_id) if question_id else None
     if existing is not None:
         initial = QuestionForm.initial_from(
@@ -622,10 +631,7 @@ def _delete_question(
     draft = builder.draft_of(procedure)
     document = builder.check(draft.document)
     page = _draft_page(document, page_id)
-    group_id = _group_id(request)
-    group = _find_question(page, group_id, None) if group_id else None
-    if group is not None and group.type != "group":
-        raise Http404
+    group_id, group = _requested_group(request, page)
     question = _find_question(page, question_id, group_id)
     if group is not None:
         back = _question_url(procedure, page_id, group.id)
