@@ -27,20 +27,26 @@ class Keyboard:
         self.page, self.javascript = page, javascript
 
     def type(self, control: Locator, text: str) -> None:
-        control.focus()
+        self._focus(control)
         self.page.keyboard.type(text)
 
     def choose(self, control: Locator) -> None:
-        control.focus()
+        self._focus(control)
         self.page.keyboard.press("Space")
 
     def press(self, button: Locator) -> None:
-        button.focus()
+        self._focus(button)
         self.page.keyboard.press("Enter")
+
+    def _focus(self, control: Locator) -> None:
+        # The page the last key led to must have arrived: keys typed into a page still loading
+        # went elsewhere under load (a refused form instead of the next page, in CI).
+        self.page.wait_for_load_state()
+        control.focus()
 
     def select(self, control: Locator, text: str) -> None:
         """Pick an option of a closed <select> with the arrow keys."""
-        control.focus()
+        self._focus(control)
         self.page.keyboard.press("Home")
         for _step in range(40):
             if control.evaluate("s => s.options[s.selectedIndex].text") == text:
@@ -146,6 +152,7 @@ def build_procedure(page: Page, admin: Any, *, javascript: bool) -> None:
     expect(page.get_by_role("button", name="削除する")).to_have_count(0)
     keys.accessible("page deletion refused")
     keys.press(page.get_by_role("link", name="削除せずに戻る"))
+    expect(page.locator("#new-page-page_id")).to_be_visible()
     _add_page(keys, "extra", "予備")
     expect(page.get_by_role("heading", level=1)).to_have_text("ページ：予備")
     keys.press(page.get_by_role("link", name="様式", exact=True))
