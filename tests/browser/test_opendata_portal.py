@@ -101,6 +101,9 @@ def portal(departments: dict[str, Any], make_staff: Any) -> None:
 
 
 def press(page: Page, locator: Locator, key: str = "Enter") -> None:
+    # On a page still loading, a key can land before the page's scripts have set it up
+    # (seen in CI: the chart's data table pressed open, then closed again).
+    page.wait_for_load_state()
     locator.focus()
     page.keyboard.press(key)
 
