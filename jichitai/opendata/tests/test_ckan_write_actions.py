@@ -213,14 +213,19 @@ def test_upload_through_resource_create_is_checked_and_published(client, token_f
     assert shown["url"].endswith("/download/") and shown["format"] == "CSV"
 
 
-def test_an_upload_to_a_draft_goes_out_when_the_dataset_is_published(client, token_for) -> None:
-    token = token_for("approver")
+def _draft_with_an_upload(client, token: str) -> str:
+    """A draft data set `aed-list` with one small CSV uploaded to it; returns the token."""
     post(client, "package_create", {**NEW, "state": "draft", "resources": []}, token)
     client.post(
         "/api/action/resource_create",
         {"package_id": "aed-list", "upload": SimpleUploadedFile("a.csv", b"a,b\r\n1,2\r\n")},
         HTTP_AUTHORIZATION=token,
     )
+    return token
+
+
+def test_an_upload_to_a_draft_goes_out_when_the_dataset_is_published(client, token_for) -> None:
+    token = _draft_with_an_upload(client, token_for("approver"))
     resource = Resource.objects.get()
     assert resource.name == "a.csv" and resource.published_file_id is None
     post(client, "package_patch", {"id": "aed-list", "state": "active"}, token)
@@ -229,13 +234,7 @@ def test_an_upload_to_a_draft_goes_out_when_the_dataset_is_published(client, tok
 
 
 def test_declaring_a_standard_checks_the_files_again(client, token_for) -> None:
-    token = token_for("approver")
-    post(client, "package_create", {**NEW, "state": "draft", "resources": []}, token)
-    client.post(
-        "/api/action/resource_create",
-        {"package_id": "aed-list", "upload": SimpleUploadedFile("a.csv", b"a,b\r\n1,2\r\n")},
-        HTTP_AUTHORIZATION=token,
-    )
+    token = _draft_with_an_upload(client, token_for("approver"))
     assert ResourceFile.objects.get().status == CheckStatus.PASSED
     # The AED standard's required columns are missing: checked again, the file fails and so
     # does not go out when the data set is published.
