@@ -150,14 +150,31 @@ class ResourceForm(forms.ModelForm):
 
 
 CONFIRM_UNPUBLISH = _("下書きに戻すには、この画面の「下書きに戻す」ボタンを押してください。")
+CONFIRM_DELETE = _("削除するには、この画面の「削除する」ボタンを押してください。")
 
 
-class UnpublishForm(forms.Form):
-    """The confirmation page's answer: taking a data set back to draft takes this explicit
-    step, so a POST without it (a stray or empty one) changes nothing."""
+class ConfirmForm(forms.Form):
+    """A confirmation page's answer: its button posts a hidden confirm=yes, so a POST without
+    it (a stray or empty one, or an old one-click button) changes nothing and the page comes
+    back saying which button to press (`refusal`)."""
 
-    confirm = forms.ChoiceField(
-        choices=[("yes", "yes")],
-        widget=forms.HiddenInput,
-        error_messages={"required": CONFIRM_UNPUBLISH, "invalid_choice": CONFIRM_UNPUBLISH},
-    )
+    refusal = CONFIRM_DELETE
+
+    confirm = forms.ChoiceField(choices=[("yes", "yes")], widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        refusal = self.refusal
+        self.fields["confirm"].error_messages = {"required": refusal, "invalid_choice": refusal}
+
+
+class UnpublishForm(ConfirmForm):
+    """Taking a data set back to draft."""
+
+    refusal = CONFIRM_UNPUBLISH
+
+
+class DeleteForm(ConfirmForm):
+    """Deleting a data set or a resource."""
+
+    refusal = CONFIRM_DELETE

@@ -23,7 +23,13 @@ from jichitai.accounts.views import staff_required
 from jichitai.core.errors import DomainError
 from jichitai.core.models import OrgUnit
 from jichitai.opendata import policies, selectors
-from jichitai.opendata.editing_forms import DatasetForm, ResourceForm, UnpublishForm, version_of
+from jichitai.opendata.editing_forms import (
+    DatasetForm,
+    DeleteForm,
+    ResourceForm,
+    UnpublishForm,
+    version_of,
+)
 from jichitai.opendata.models import Dataset, Resource, State
 from jichitai.opendata.services import editing
 
@@ -224,9 +230,12 @@ def dataset_unpublish(request: HttpRequest, name: str) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @staff_required
 def dataset_delete(request: HttpRequest, name: str) -> HttpResponse:
+    """Delete a data set: GET says what that does and asks to confirm; only the POST from that
+    page (confirm=yes) deletes, any other POST comes back to it with nothing changed."""
     dataset = _dataset_or_404(request, name)
     _publisher_only(request, dataset)
-    if request.method == "POST":
+    form = DeleteForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
         try:
             editing.delete_dataset(request.user, dataset)
         except DomainError as error:
@@ -238,13 +247,15 @@ def dataset_delete(request: HttpRequest, name: str) -> HttpResponse:
         return redirect("opendata:staff_datasets")
     context = {
         "dataset": dataset,
+        "form": form,
         "subject": dataset.title,
         "question": _("このデータセットを削除しますか？"),
         "consequence": _(
             "公開ページとAPIから見えなくなります。記録は監査のために残り、URL名は再利用できません。"
         ),
     }
-    return render(request, "opendata/staff/confirm_delete.html", context)
+    status = 400 if form.is_bound else 200
+    return render(request, "opendata/staff/confirm_delete.html", context, status=status)
 
 
 # --- Resources ---------------------------------------------------------------------------------
@@ -315,9 +326,11 @@ def resource_move(request: HttpRequest, name: str, resource_id: uuid.UUID) -> Ht
 @require_http_methods(FORM_METHODS)
 @staff_required
 def resource_delete(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResponse:
+    """Delete a resource: as dataset_delete, only the confirmation page's POST deletes."""
     dataset = _dataset_or_404(request, name)
     resource = _resource_or_404(dataset, resource_id)
-    if request.method == "POST":
+    form = DeleteForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
         editing.delete_resource(request.user, resource)
         notice = _("リソース「%(name)s」を削除しました。") % {"name": resource.name}
         messages.success(request, notice)
@@ -325,10 +338,12 @@ def resource_delete(request: HttpRequest, name: str, resource_id: uuid.UUID) -> 
     context = {
         "dataset": dataset,
         "resource": resource,
+        "form": form,
         "subject": resource.name,
         "question": _("このリソースを削除しますか？"),
         "consequence": _(
             "公開ページとAPIから見えなくなります。ファイルの記録は監査のために残ります。"
         ),
     }
-    return render(request, "opendata/staff/confirm_delete.html", context)
+    status = 400 if form.is_bound else 200
+    return render(request, "opendata/staff/confirm_delete.html", context, status=status)

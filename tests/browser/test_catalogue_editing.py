@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from jichitai.opendata.models import Dataset, State
+from jichitai.opendata.models import Dataset, Resource, State
 from tests.browser.conftest import axe_violations, sign_in_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -91,3 +92,24 @@ def test_staff_create_add_a_resource_and_publish(
     expect(page.get_by_text("データセットを下書きに戻しました。")).to_be_visible()
     assert _axe_clean(page, javascript)
     assert Dataset.objects.get(name="public-wifi").state == State.DRAFT
+
+    # Deleting a resource, then the data set: each asks first, on a page of its own; its
+    # button (reached by keyboard, no JavaScript needed) deletes.
+    page.get_by_role("link", name=re.compile(r"^削除\s*：アクセスポイント一覧（CSV）$")).press(
+        "Enter"
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("このリソースを削除しますか？")
+    assert _axe_clean(page, javascript)
+    page.get_by_role("button", name="削除する").press("Enter")
+    expect(
+        page.get_by_text("リソース「アクセスポイント一覧（CSV）」を削除しました。")
+    ).to_be_visible()
+    assert Resource.objects.get(name="アクセスポイント一覧（CSV）").state == State.DELETED
+    page.get_by_role("link", name="データセットを削除").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("このデータセットを削除しますか？")
+    page.get_by_role("button", name="削除する").press("Enter")
+    expect(
+        page.get_by_text("データセット「公衆無線LANアクセスポイント一覧」を削除しました。")
+    ).to_be_visible()
+    assert _axe_clean(page, javascript)
+    assert Dataset.objects.get(name="public-wifi").state == State.DELETED

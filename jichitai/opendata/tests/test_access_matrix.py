@@ -93,11 +93,14 @@ PAGES: list[Row] = [
         effect=lambda v: Dataset.objects.get(name=v["public_name"]).state == State.DRAFT,
         note="(published)",
     ),
+    # Deleting asks first too; a POST without the page's confirmation changes nothing.
     row("GET", "/staff/data/{name}/delete/", staff_page(403, 200)),
+    row("POST", "/staff/data/{name}/delete/", staff_page(403, 400), note="(not confirmed)"),
     row(
         "POST",
         "/staff/data/{name}/delete/",
         staff_page(403, 302),
+        data={"confirm": "yes"},
         changes=DECIDERS,
         effect=_state("parks", State.DELETED),
     ),
@@ -119,7 +122,15 @@ PAGES: list[Row] = [
     row(
         "POST",
         "/staff/data/{name}/resources/{resource}/delete/",
+        staff_page(400),
+        data={"confirm": "no"},
+        note="(not confirmed)",
+    ),
+    row(
+        "POST",
+        "/staff/data/{name}/resources/{resource}/delete/",
         staff_page(302),
+        data={"confirm": "yes"},
         changes=EDITORS,
         effect=lambda v: Resource.objects.get(pk=v["resource"]).state == State.DELETED,
     ),

@@ -127,7 +127,7 @@ def test_create_edit_publish_and_delete(client, departments, make_staff, signed_
     assert dataset.state == State.ACTIVE
     confirm = client.get("/staff/data/aed/delete/").content.decode()
     assert "このデータセットを削除しますか？" in confirm
-    assert client.post("/staff/data/aed/delete/").status_code == 302
+    assert client.post("/staff/data/aed/delete/", {"confirm": "yes"}).status_code == 302
     dataset.refresh_from_db()
     assert dataset.state == State.DELETED
     assert client.get("/staff/data/aed/").status_code == 404
@@ -181,6 +181,52 @@ def test_going_back_to_draft_asks_first_and_an_unconfirmed_post_changes_nothing(
     # Nothing left to take back: the data set's page says so.
     response = client.get("/staff/data/parks/unpublish/", follow=True)
     assert "このデータセットは公開されていません。" in response.content.decode()
+
+
+@pytest.mark.parametrize("target", ["dataset", "resource"])
+def test_deleting_asks_first_and_an_unconfirmed_post_changes_nothing(
+    client, make_dataset, make_staff, signed_in, target
+) -> None:
+    dataset = make_dataset(
+        "公園一覧",
+        name="parks",
+        notes="区立公園",
+        resources=[{"name": "公園CSV", "url": "https://example.jp/p.csv", "format": "CSV"}],
+    )
+    resource = dataset.resources.get()
+    signed_in(client, make_staff("approver"))
+    if target == "dataset":
+        url, subject, kept = "/staff/data/parks/delete/", "公園一覧", dataset
+        control = f'href="{url}">データセットを削除</a>'
+    else:
+        url = f"/staff/data/parks/resources/{resource.pk}/delete/"
+        subject, kept = "公園CSV", resource
+        control = f'href="{url}">削除<span class="visually-hidden">：公園CSV</span></a>'
+    # The control on the data set's page is a link to the confirmation page (safe without JS).
+    assert control in client.get("/staff/data/parks/").content.decode()
+    page = client.get(url).content.decode()
+    assert f"<strong>{subject}</strong>" in page
+    assert '<input type="hidden" name="confirm" value="yes">' in page
+    assert 'href="/staff/data/parks/">削除せずに戻る</a>' in page
+    # A POST without the page's confirmation (stray, empty, or the old one-click button)
+    # changes nothing and comes back to the page saying which button to press.
+    for data in ({}, {"confirm": "no"}, {"confirm": ""}):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "削除するには、この画面の「削除する」ボタンを押してください。" in page
+        assert "<title>エラー：" in page and 'class="error-summary"' in page
+        kept.refresh_from_db()
+        assert kept.state == State.ACTIVE
+    assert (
+        not AuditEvent.objects.filter(action__startswith="opendata.")
+        .filter(action__endswith=".delete")
+        .exists()
+    )
+    response = client.post(url, {"confirm": "yes"})
+    assert response.status_code == 302
+    kept.refresh_from_db()
+    assert kept.state == State.DELETED
 
 
 def test_form_errors_are_summarised_and_kept(client, departments, make_staff, signed_in) -> None:
@@ -271,7 +317,7 @@ def test_resources_are_added_edited_moved_and_deleted(client, draft, make_staff,
         "このリソースを削除しますか？"
         in client.get(f"/staff/data/parks/resources/{added.pk}/delete/").content.decode()
     )
-    client.post(f"/staff/data/parks/resources/{added.pk}/delete/")
+    client.post(f"/staff/data/parks/resources/{added.pk}/delete/", {"confirm": "yes"})
     added.refresh_from_db()
     assert added.state == State.DELETED
     page = client.get("/staff/data/parks/").content.decode()
