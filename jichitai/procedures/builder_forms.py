@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.models import OrgUnit
 from jichitai.procedures.formdoc.messages import Problem, where
-from jichitai.procedures.formdoc.schema import DEDUPE_QUESTION_TYPES, FormDocument
+from jichitai.procedures.formdoc.schema import (
+    DEDUPE_QUESTION_TYPES,
+    FormDocument,
+    Page,
+    Question,
+)
 from jichitai.procedures.models import Procedure
 
 QUESTION_TYPES = [
@@ -252,6 +257,13 @@ class ConditionForm(RevisionForm):
         )
 
 
+def _answers(question: Question) -> list[tuple[str, str]]:
+    """The answers a condition can test for a choice or yes/no question: (value, label)."""
+    if question.type == "yes_no":
+        return [("yes", str(_("はい"))), ("no", str(_("いいえ")))]
+    return [(option.value, option.label.ja) for option in question.options]
+
+
 def condition_choices(document: FormDocument, page_id: str) -> list[tuple[str, str]]:
     """'question=value' for each option of choice and yes/no questions on earlier pages."""
     choices: list[tuple[str, str]] = []
@@ -259,13 +271,31 @@ def condition_choices(document: FormDocument, page_id: str) -> list[tuple[str, s
         if page.id == page_id:
             break
         for question in page.questions:
-            if question.type == "yes_no":
-                options = [("yes", str(_("はい"))), ("no", str(_("いいえ")))]
-            else:
-                options = [(option.value, option.label.ja) for option in question.options]
-            for value, label in options:
+            for value, label in _answers(question):
                 choices.append((f"{question.id}={value}", f"{question.label.ja}：{label}"))
     return choices
+
+
+def condition_sentences(document: FormDocument, page: Page) -> list[str]:
+    """Each of the page's display conditions (表示条件) as a sentence that names the question
+    and the answers by their labels, as the condition choices do, not by their IDs."""
+    questions = document.questions()
+    sentences = []
+    for condition in page.show_if:
+        asked = questions.get(condition.question)
+        label = asked.label.ja if asked else condition.question
+        if condition.answered is True:
+            sentences.append(_("「%(question)s」に回答したとき") % {"question": label})
+        elif condition.answered is False:
+            sentences.append(_("「%(question)s」に回答していないとき") % {"question": label})
+        else:
+            names = dict(_answers(asked)) if asked else {}
+            values = "、".join(names.get(value, value) for value in condition.values)
+            sentences.append(
+                _("「%(question)s」の回答が %(values)s のとき")
+                % {"question": label, "values": values}
+            )
+    return sentences
 
 
 OPTION_HELP = _("1行に1つ、「値|日本語|English」の形で。値は半角英数字。例：ordinary|普通|Ordinary")
@@ -422,9 +452,9 @@ CONFIRM_DELETE = _("削除するには、この画面の「削除する」ボタ
 
 
 class DeleteForm(RevisionForm):
-    """A deletion confirmation page's answer: deleting a page or a question takes this explicit
-    step, so a POST without it (a stray or empty one, or the old one-click button) changes
-    nothing."""
+    """A deletion confirmation page's answer: deleting a page, a question or a display
+    condition takes this explicit step, so a POST without it (a stray or empty one, or the old
+    one-click button) changes nothing."""
 
     confirm = forms.ChoiceField(
         choices=[("yes", "yes")],

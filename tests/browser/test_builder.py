@@ -155,6 +155,17 @@ def build_procedure(page: Page, admin: Any, *, javascript: bool) -> None:
     expect(page.locator("#new-page-page_id")).to_be_visible()
     _add_page(keys, "extra", "予備")
     expect(page.get_by_role("heading", level=1)).to_have_text("ページ：予備")
+    # Removing a display condition asks first too, and says the page will then always show.
+    _add_condition(keys, "同居している子どもはいますか：はい")
+    keys.press(page.get_by_role("link", name=re.compile(r"^条件を削除\s*：「同居している")))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "ページ「予備」の表示条件を削除しますか"
+    )
+    expect(page.locator("main")).to_contain_text("いつも表示されます。")
+    keys.accessible("confirm condition removal")
+    keys.press(page.get_by_role("button", name="削除する"))
+    expect(page.get_by_text("表示条件を削除しました。")).to_be_visible()
+    expect(page.get_by_text("条件はありません。このページは常に表示されます。")).to_be_visible()
     keys.press(page.get_by_role("link", name="様式", exact=True))
     keys.press(page.get_by_role("link", name=re.compile(r"^削除\s*：予備$")))
     expect(page.get_by_role("heading", level=1)).to_have_text("ページ「予備」を削除しますか")

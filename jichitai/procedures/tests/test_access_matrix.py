@@ -202,11 +202,24 @@ PAGES: list[Row] = [
         builder_page(302),
         data={"revision": "0"},
     ),
+    # Removing a display condition asks first too.
+    row("GET", "/staff/builder/{slug}/pages/certificate/conditions/0/delete/", builder_page(200)),
     row(
         "POST",
-        "/staff/builder/{slug}/pages/{page}/conditions/0/delete/",
+        "/staff/builder/{slug}/pages/certificate/conditions/0/delete/",
+        builder_page(400),
+        data={"revision": "{revision}"},
+        note="(not confirmed)",
+    ),
+    row(
+        "POST",
+        "/staff/builder/{slug}/pages/certificate/conditions/0/delete/",
         builder_page(302),
-        data={"revision": "0"},
+        data={"revision": "{revision}", "confirm": "yes"},
+        changes={"department_admin"},
+        effect=lambda v: (
+            not any(page.get("show_if") for page in FormDraft.objects.get().document["pages"])
+        ),
     ),
     row("GET", "/staff/builder/{slug}/pages/{page}/questions/", builder_page(200)),
     row(

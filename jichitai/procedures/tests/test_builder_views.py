@@ -653,3 +653,84 @@ def test_deleting_a_question_asks_first(admin_client, procedure) -> None:
     assert large.get("questions", []) == []
     procedure.refresh_from_db()
     assert procedure.live_form.form().pages[1].questions[0].id == "dogs"  # published: unchanged
+
+
+def test_removing_a_condition_asks_first_and_says_when_the_page_shows(
+    admin_client, procedure
+) -> None:
+    _dogs_form(procedure, admin_client.user)
+    slug = procedure.slug
+    remove_first = url("_condition_delete", slug, "large", 0)
+    # The page lists its conditions by their labels, and the control is a link to the
+    # confirmation page (safe without JS) named after the condition.
+    said = "「犬の種類」の回答が 大型犬 のとき"
+    page_html = admin_client.get(url("_page", slug, "large")).content.decode()
+    assert (
+        f'href="{remove_first}">条件を削除<span class="visually-hidden">：{said}</span></a>'
+        in page_html
+    )
+    response = admin_client.get(remove_first)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"<title>表示条件を削除しますか：{said} | 犬の登録 | " in page
+    assert "<h1>ページ「大型犬」の表示条件を削除しますか</h1>" in page
+    assert f"削除する条件：{said}" in page
+    assert "このページに条件がなくなり、前のページの回答にかかわらず、いつも表示されます。" in page
+    assert "この様式はまだ公開されていません。" in page
+    assert "削除を取り消す操作はありません。" in page
+    assert '<input type="hidden" name="confirm" value="yes">' in page
+    back = url("_page", slug, "large") + "#conditions-title"
+    assert f'<a href="{back}">削除せずに戻る</a>' in page
+    assert admin_client.get(url("_condition_delete", slug, "large", 1)).status_code == 404
+    # A POST without the page's confirmation (the old one-click button, a stray one) changes
+    # nothing.
+    before = _draft_state(procedure)
+    current = revision(procedure)
+    for data in ({"revision": current}, {"revision": current, "confirm": "no"}, {}):
+        response = admin_client.post(remove_first, data)
+        assert response.status_code == 400
+        assert "「削除する」ボタンを押してください。" in response.content.decode()
+        assert _draft_state(procedure) == before
+    # With another condition left, the page says the page shows when the rest hold.
+    builder.add_condition(
+        builder.draft_of(procedure),
+        current,
+        "large",
+        "kind",
+        ["small", "large"],
+        actor=admin_client.user,
+    )
+    page = admin_client.get(url("_condition_delete", slug, "large", 1)).content.decode()
+    assert "削除する条件：「犬の種類」の回答が 小型犬、大型犬 のとき" in page
+    assert f"残りの条件（1件）をすべて満たすときに表示されます。<ul><li>{said}</li></ul>" in page
+    # A confirmation from a page shown before the draft changed is refused as a conflict.
+    response = admin_client.post(remove_first, {"revision": current, "confirm": "yes"})
+    assert response.status_code == 302 and len(_conditions(procedure, "large")) == 2
+    response = admin_client.post(
+        remove_first, {"revision": revision(procedure), "confirm": "yes"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == back
+    assert "表示条件を削除しました。" in response.content.decode()
+    assert _conditions(procedure, "large") == [{"question": "kind", "values": ["small", "large"]}]
+
+
+def test_removing_an_exit_pages_last_condition_says_everyone_stops_there(
+    admin_client, procedure
+) -> None:
+    _dogs_form(procedure, admin_client.user)
+    draft = builder.add_page(
+        builder.draft_of(procedure),
+        revision(procedure),
+        {"id": "small", "title": {"ja": "小型犬"}, "exit_message": {"ja": "窓口で登録します。"}},
+        actor=admin_client.user,
+    )
+    builder.add_condition(
+        draft, draft.revision, "small", "kind", ["small"], actor=admin_client.user
+    )
+    page = admin_client.get(url("_condition_delete", procedure.slug, "small", 0)).content.decode()
+    assert "このページは終了ページです。" in page
+
+
+def _conditions(procedure: Procedure, page_id: str) -> list[dict[str, object]]:
+    document = FormDraft.objects.get(procedure=procedure).document
+    return next(page for page in document["pages"] if page["id"] == page_id).get("show_if", [])

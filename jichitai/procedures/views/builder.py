@@ -34,6 +34,7 @@ from jichitai.procedures.builder_forms import (
     UnpublishForm,
     add_document_problems,
     condition_choices,
+    condition_sentences,
     dedupe_value,
 )
 from jichitai.procedures.formdoc import rendering, routing, schema
@@ -334,10 +335,10 @@ def page_detail(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
             "document": document,
             "page": page,
             "form": form,
+            "conditions": condition_sentences(document, page),
             "condition_form": ConditionForm(initial={"revision": draft.revision}, choices=choices)
             if choices
             else None,
-            "labels": _labels(document),
         },
         status=status,
     )
@@ -465,17 +466,44 @@ def condition_add(request: HttpRequest, slug: str, page_id: str) -> HttpResponse
     return redirect(_page_url(procedure, page_id))
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
+@tolerates_broken_drafts
 def condition_delete(request: HttpRequest, slug: str, page_id: str, position: int) -> HttpResponse:
+    """Remove one of a page's display conditions. Asks first: GET says which condition goes
+    and when the page shows without it; only the POST from that page (confirm=yes) removes it.
+    The form carries the draft's revision, so a condition list changed in between (positions
+    moved) is refused as a conflict, never the wrong condition removed."""
     procedure = _procedure(request, slug)
     draft = builder.draft_of(procedure)
-    try:
-        builder.remove_condition(draft, _revision(request), page_id, position, actor=request.user)
+    document = builder.check(draft.document)
+    page = _draft_page(document, page_id)
+    if not 0 <= position < len(page.show_if):
+        raise Http404
+    back = _page_url(procedure, page_id) + "#conditions-title"
+    form = DeleteForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        revision = form.cleaned_data["revision"]
+        try:
+            builder.remove_condition(draft, revision, page_id, position, actor=request.user)
+        except DomainError as error:
+            _report(request, error)
+            return redirect(back)
         messages.success(request, _("表示条件を削除しました。"))
-    except DomainError as error:
-        _report(request, error)
-    return redirect(_page_url(procedure, page_id))
+        return redirect(back)
+    sentences = condition_sentences(document, page)
+    context = {
+        "procedure": procedure,
+        "draft": draft,
+        "form": form,
+        "kind": "condition",
+        "subject": sentences[position],
+        "page": page,
+        "remaining": sentences[:position] + sentences[position + 1 :],
+        "blockers": [],
+        "back": back,
+    }
+    return _confirmation(request, context, form)
 
 
 def _group_id(request: HttpRequest) -> str | None:
