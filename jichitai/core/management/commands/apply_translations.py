@@ -3,10 +3,13 @@
 For developers after `make translations`: each branch that adds UI text commits its English
 in locale/pending/<topic>.json instead of editing django.po (which every branch would
 conflict on). Entries are matched on msgid; fuzzy flags and previous-msgid notes are cleared
-for those entries. Reports msgids it could not find and entries still untranslated.
+for those entries. A plural entry (msgid_plural) takes a list of English forms in the
+catalogue's order, e.g. {"%(counter)s件": ["%(counter)s entry", "%(counter)s entries"]}.
+Reports msgids it could not find or could not fill, and entries still untranslated.
 """
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -26,7 +29,7 @@ class Command(BaseCommand):
         files = [Path(name) for name in options["files"]] or sorted(  # type: ignore[attr-defined]
             Path(settings.BASE_DIR, "locale", "pending").glob("*.json")
         )
-        english: dict[str, str] = {}
+        english: dict[str, str | list[str]] = {}
         for path in files:
             try:
                 english.update(json.loads(path.read_text(encoding="utf-8")))
@@ -34,13 +37,19 @@ class Command(BaseCommand):
                 raise CommandError(f"{path}: {error}") from error
         po_path = Path(settings.BASE_DIR, "locale", "en", "LC_MESSAGES", "django.po")
         catalogue = polib.pofile(str(po_path))
+        forms = _plural_forms(catalogue)
         known = {entry.msgid: entry for entry in catalogue}
+        applied = 0
         for msgid, text in english.items():
             entry = known.get(msgid)
             if entry is None:
                 self.stdout.write(f"not in the catalogue: {msgid!r}")
                 continue
-            entry.msgstr = text
+            problem = _fill(entry, text, forms)
+            if problem:
+                self.stdout.write(f"{problem}: {msgid!r}")
+                continue
+            applied += 1
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
@@ -51,7 +60,30 @@ class Command(BaseCommand):
         ]
         for msgid in missing:
             self.stdout.write(f"still untranslated: {msgid!r}")
-        self.stdout.write(f"translations: {len(english)} applied, {len(missing)} missing")
+        self.stdout.write(f"translations: {applied} applied, {len(missing)} missing")
+
+
+def _plural_forms(catalogue: polib.POFile) -> int:
+    """How many forms a plural entry has in this language (nplurals in the header)."""
+    found = re.search(r"nplurals\s*=\s*(\d+)", catalogue.metadata.get("Plural-Forms", ""))
+    return int(found.group(1)) if found else 2
+
+
+def _fill(entry: polib.POEntry, text: object, forms: int) -> str | None:
+    """Put the English into the entry; or say why it does not fit (and leave the entry)."""
+    if entry.msgid_plural:
+        if not (
+            isinstance(text, list)
+            and len(text) == forms
+            and all(isinstance(form, str) for form in text)
+        ):
+            return f"a plural entry needs a list of {forms} English forms"
+        entry.msgstr_plural = dict(enumerate(text))
+        return None
+    if not isinstance(text, str):
+        return "not a plural entry: give one English text, not a list"
+    entry.msgstr = text
+    return None
 
 
 def _rewrap_as_gettext_does(po_path: Path) -> None:
