@@ -66,7 +66,10 @@ class SearchRequest:
             start=params.integer(data, "start", 0),
             sort=params.text(data, "sort").strip() or DEFAULT_SORT,
             facet_fields=facet_fields,
-            facet_limit=params.integer(data, "facet.limit", FACET_LIMIT_DEFAULT, minimum=-1),
+            # Any integer, as CKAN's int_validator; Solr reads a negative one as no limit.
+            facet_limit=params.integer(
+                data, "facet.limit", FACET_LIMIT_DEFAULT, minimum=-params.LARGEST_INTEGER
+            ),
             facet_mincount=params.integer(data, "facet.mincount", 1),
             include_private=params.boolean(data, "include_private"),
             include_drafts=params.boolean(data, "include_drafts"),
@@ -168,48 +171,61 @@ def facet_counts(
     mincount: int,
     narrowing: Narrowing | None = None,
 ) -> tuple[int, dict[str, list[tuple[str, int]]]]:
-    """How many data sets match, and for each field its values by how many matches have them,
-    most first, then by value. One query groups the matches by the fields' columns
-    (search_index); with a `narrowing` of the same matches, cached totals may count them."""
-    unknown = [field for field in fields if field not in search_index.FACET_COLUMNS]
-    if unknown:
-        raise SearchQueryError(f"cannot facet on {unknown[0]}")
-    columns = list(dict.fromkeys(search_index.FACET_COLUMNS[field] for field in fields))
+    """How many data sets match, and for each field its values with how many matches have
+    them, in Solr's facet order (`by_count_first`). One query groups the matches by the fields'
+    columns (search_index); with a `narrowing` of the same matches, cached totals may count
+    them. A field with no facet column has no values: CKAN's Solr schema indexes every name
+    (dynamicField "*"), so faceting on a field no data set has lists nothing, not an error."""
+    known = [field for field in fields if field in search_index.FACET_COLUMNS]
+    columns = list(dict.fromkeys(search_index.FACET_COLUMNS[field] for field in known))
+    counts: dict[str, list[tuple[str, int]]] = {field: [] for field in fields}
     if not columns:
-        return matches.count(), {}
+        return matches.count(), counts
     if narrowing is None:
         total, by_column = search_index.grouped_counts(matches, columns)
     else:
         total, by_column = search_index.counted_by_complement(
             narrowing.base, narrowing.terms, columns, narrowing.scope
         )
-    counts = {}
-    for field in fields:
+    for field in known:
         found = {
             key: count
             for key, count in by_column[search_index.FACET_COLUMNS[field]].items()
             if count >= max(mincount, 1)  # Values with no matches are not listed.
         }
         values = _values_by_id(field, set(found))
-        ranked = sorted(
-            ((values[key], count) for key, count in found.items() if key in values),
-            key=lambda item: (-item[1], item[0]),
-        )
-        counts[field] = ranked if limit < 0 else ranked[:limit]
+        counted = [(values[key], count) for key, count in found.items() if key in values]
+        counts[field] = _in_facet_order(counted, limit)
     return total, counts
+
+
+def by_count_first(limit: int) -> bool:
+    """Solr's facet.sort default, which CKAN never overrides (it does not pass facet.sort):
+    by count when facet.limit is above 0, else by value ("index" order: a string field's
+    terms by their UTF-8 bytes, the same as by code point)."""
+    return limit > 0
+
+
+def _in_facet_order(counted: list[tuple[str, int]], limit: int) -> list[tuple[str, int]]:
+    """Counted values in Solr's order (ties by count go by value), cut to facet.limit; a
+    negative limit is no limit."""
+    if by_count_first(limit):
+        return sorted(counted, key=lambda item: (-item[1], item[0]))[:limit]
+    return [] if limit == 0 else sorted(counted)
 
 
 def with_zero_counts(
     universe: QuerySet[Dataset], field: str, counts: list[tuple[str, int]], limit: int
 ) -> list[tuple[str, int]]:
-    """`facet.mincount=0`: the values counted, then — while facet.limit leaves room — the
-    field's other values with a count of 0, by value, as Solr lists the terms of its index
-    that no match has. The values are those of the data sets the caller may see (`universe`),
-    not of the whole index as in Solr: a private or draft data set's tags stay unseen."""
+    """`facet.mincount=0`: the field's other values with a count of 0 too, as Solr lists the
+    terms of its index that no match has — after the counted ones when sorting by count
+    (while facet.limit leaves room), among them by value when not. The values are those of
+    the data sets the caller may see (`universe`), not of the whole index as in Solr: a
+    private or draft data set's tags stay unseen."""
+    column = search_index.FACET_COLUMNS.get(field)
     room = None if limit < 0 else limit - len(counts)
-    if room is not None and room <= 0:
+    if column is None or (room is not None and room <= 0):
         return counts
-    column = search_index.FACET_COLUMNS[field]
     present: set[str] = set()
     for value in universe.order_by().values_list(column, flat=True).distinct():
         if column in search_index.MULTI_VALUED:
@@ -218,6 +234,8 @@ def with_zero_counts(
             present.add(str(value))
     counted = {value for value, _ in counts}
     zero = sorted(v for v in _values_by_id(field, present).values() if v not in counted)
+    if not by_count_first(limit):
+        return sorted([*counts, *((value, 0) for value in zero)])
     return [*counts, *((value, 0) for value in zero[:room])]
 
 
@@ -261,11 +279,18 @@ def package_search(user: Any, data: dict[str, Any], base_url: str) -> dict[str, 
     for field, counts in counts_by_field.items():
         names = display_names(field, [value for value, _ in counts])
         facets[field] = dict(counts)
+        # CKAN's package_search sorts these items by display name, last first, whatever the
+        # facet order (logic/action/get.py); `facets` keeps Solr's order.
+        named = sorted(
+            ((names.get(value, value), value, count) for value, count in counts),
+            key=lambda item: item[0],
+            reverse=True,
+        )
         search_facets[field] = {
             "title": field,
             "items": [
-                {"name": value, "display_name": names.get(value, value), "count": count}
-                for value, count in counts
+                {"name": value, "display_name": display, "count": count}
+                for display, value, count in named
             ],
         }
     wanted = request.rows and total > request.start  # No page to fetch past the last match.

@@ -261,8 +261,11 @@ class TestPackageSearch:
         assert found["facets"]["organization"] == {"koseki": 2, "kazei": 1}
         assert found["facets"]["tags"]["防災"] == 2
         assert found["facets"]["res_format"] == {"CSV": 2, "PDF": 1}
-        items = found["search_facets"]["organization"]["items"]
-        assert items[0] == {"name": "koseki", "display_name": "戸籍住民課", "count": 2}
+        # search_facets items by display name, last first, as CKAN sorts them.
+        assert found["search_facets"]["organization"]["items"] == [
+            {"name": "kazei", "display_name": "課税課", "count": 1},
+            {"name": "koseki", "display_name": "戸籍住民課", "count": 2},
+        ]
         licence = found["search_facets"]["license_id"]["items"][0]
         assert licence["display_name"] == "クリエイティブ・コモンズ 表示 4.0 国際"
         limited = search(client, **{"facet.field": '["tags"]', "facet.limit": 1})
@@ -310,11 +313,16 @@ class TestPackageSearch:
 
         found = facets(fq="organization:kazei", **{"facet.mincount": 0})
         # Counted values first, then the others with 0 by value (code point), as Solr does.
-        assert found["search_facets"]["tags"]["items"] == [
-            {"name": "人口", "display_name": "人口", "count": 1},
-            {"name": "避難・災害", "display_name": "避難・災害", "count": 0},  # U+907F
-            {"name": "防災", "display_name": "防災", "count": 0},  # U+9632
+        assert list(found["facets"]["tags"].items()) == [
+            ("人口", 1),
+            ("避難・災害", 0),  # U+907F
+            ("防災", 0),  # U+9632
         ]
+        assert found["search_facets"]["tags"]["items"][0] == {
+            "name": "防災",
+            "display_name": "防災",
+            "count": 0,
+        }
         assert found["facets"]["organization"] == {"kazei": 1, "koseki": 0}
         assert found["facets"]["groups"] == {"jinko": 1, "bosai": 0}
         assert found["facets"]["res_format"] == {"CSV": 1, "PDF": 1}
@@ -329,6 +337,53 @@ class TestPackageSearch:
         }
         # mincount 1 (the default) still leaves them out.
         assert facets(fq="organization:kazei")["facets"]["tags"] == {"人口": 1}
+
+    def test_a_facet_field_no_data_set_has_lists_nothing(self, client, catalogue):
+        # CKAN passes facet.field to Solr as it is, and CKAN's Solr schema indexes every name
+        # (dynamicField "*"), so Solr facets any field without error: one no data set has
+        # comes back with no values (ckan/config/solr/schema.xml, lib/search/query.py).
+        fields = json.dumps(["creator", "tags", "extras_theme"])
+        for data in ({}, {"facet.mincount": 0, "facet.limit": -1}):
+            found = search(client, **{"facet.field": fields}, **data)
+            assert found["count"] == 3
+            assert (found["facets"]["creator"], found["facets"]["extras_theme"]) == ({}, {})
+            assert found["facets"]["tags"]["防災"] == 2
+            assert found["search_facets"]["creator"] == {"title": "creator", "items": []}
+        assert search(client, **{"facet.field": '["creator"]'})["facets"] == {"creator": {}}
+
+    def test_facet_order_is_solrs_default_as_ckan_sends_no_facet_sort(self, client, catalogue):
+        # Solr sorts a field's values by count when facet.limit > 0 and by value ("index")
+        # otherwise; CKAN never sends facet.sort. search_facets items are then sorted by
+        # display name, last first, whatever the order (ckan/logic/action/get.py).
+        def found(**data: Any) -> dict[str, Any]:
+            fields = json.dumps(["tags", "organization"])
+            return dict(search(client, rows=0, **{"facet.field": fields}, **data))
+
+        def in_order(answer: dict[str, Any], field: str) -> list[tuple[str, int]]:
+            return list(answer["facets"][field].items())
+
+        by_count = found()
+        assert in_order(by_count, "tags") == [("防災", 2), ("人口", 1), ("避難・災害", 1)]
+        assert in_order(by_count, "organization") == [("koseki", 2), ("kazei", 1)]
+        for limit in (-1, -5):  # Any negative limit is no limit.
+            by_value = found(**{"facet.limit": limit})
+            assert in_order(by_value, "tags") == [("人口", 1), ("避難・災害", 1), ("防災", 2)]
+            assert in_order(by_value, "organization") == [("kazei", 1), ("koseki", 2)]
+        assert found(**{"facet.limit": 0})["facets"] == {"tags": {}, "organization": {}}
+        # With facet.mincount=0 and no limit, the values no match has go in among the others.
+        zeros = found(fq="organization:koseki", **{"facet.limit": -1, "facet.mincount": 0})
+        assert in_order(zeros, "tags") == [("人口", 0), ("避難・災害", 1), ("防災", 2)]
+        for answer in (by_count, found(**{"facet.limit": -1}), zeros):
+            items = answer["search_facets"]
+            assert [item["name"] for item in items["tags"]["items"]] == [
+                "防災",
+                "避難・災害",
+                "人口",
+            ]
+            assert [item["display_name"] for item in items["organization"]["items"]] == [
+                "課税課",
+                "戸籍住民課",
+            ]
 
     def test_facet_field_repeated_in_the_query_string(self, client, catalogue):
         response = client.get("/api/3/action/package_search?facet.field=tags&facet.field=groups")
@@ -355,7 +410,7 @@ class TestPackageSearch:
             ({"q": " ".join(["a"] * 257)}, 400, "Search Query Error", None),
             ({"q": "(" * 3000 + "a" + ")" * 3000}, 400, "Search Query Error", None),
             ({"fq": "-" * 3000 + "tags:a"}, 400, "Search Query Error", None),
-            ({"facet.field": '["creator"]'}, 400, "Search Query Error", None),
+            ({"facet.limit": "all"}, 409, "Validation Error", "facet.limit"),
         ],
     )
     def test_bad_parameters_get_ckan_errors(
