@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -289,6 +290,23 @@ class ResourceFile(models.Model):
         if self.status in {CheckStatus.PASSED, CheckStatus.WARNINGS}:
             return True
         return self.status == CheckStatus.BLOCKED and self.personal_data_cleared_at is not None
+
+    @property
+    def fails_its_check(self) -> bool:
+        """Its last finished check would not let it be published (errors, or personal data
+        not cleared): for a file already published, checked again against a standard its data
+        set has since declared, staff must act."""
+        running = {CheckStatus.QUEUED, CheckStatus.CHECKING}
+        return self.status not in running and not self.publishable
+
+
+# A published file whose last check would not let it be published (ResourceFile.fails_its_check).
+PUBLISHED_FILE_FAILING = Q(
+    published_file__status__in=[CheckStatus.FAILED, CheckStatus.UNREADABLE]
+) | Q(
+    published_file__status=CheckStatus.BLOCKED,
+    published_file__personal_data_cleared_at__isnull=True,
+)
 
 
 class DatastoreTable(models.Model):

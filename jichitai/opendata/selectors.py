@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from jichitai.accounts.policies import departments_visible_to
 from jichitai.opendata.ckan.package_search import (
@@ -25,7 +25,13 @@ from jichitai.opendata.datastore.selectors import (
     table_fields,
 )
 from jichitai.opendata.forms import FACETS
-from jichitai.opendata.models import Dataset, Resource, ResourceFile, State
+from jichitai.opendata.models import (
+    PUBLISHED_FILE_FAILING,
+    Dataset,
+    Resource,
+    ResourceFile,
+    State,
+)
 from jichitai.opendata.policies import datasets_visible_to
 
 PREVIEW_ROWS = 20
@@ -192,6 +198,27 @@ def datasets_editable_by(user: Any) -> QuerySet[Dataset]:
         .select_related("owner_org")
         .order_by("-metadata_modified", "pk")
     )
+
+
+def datasets_for_staff_list(user: Any) -> QuerySet[Dataset]:
+    """As datasets_editable_by, each marked `needs_attention` when a resource's published
+    file no longer passes its check (its data set declared a standard it fails): it stays
+    published, and the list says so."""
+    failing = Resource.objects.filter(dataset=OuterRef("pk"), state=State.ACTIVE).filter(
+        PUBLISHED_FILE_FAILING
+    )
+    return datasets_editable_by(user).annotate(needs_attention=Exists(failing))
+
+
+def failing_published_files(resources: list[Resource]) -> list[tuple[Resource, ResourceFile]]:
+    """The resources (from resources_of) whose published file no longer passes its check,
+    each with that file: residents still get it; staff must replace it or change the data
+    set's declared standard."""
+    return [
+        (resource, resource.published_file)
+        for resource in resources
+        if resource.published_file is not None and resource.published_file.fails_its_check
+    ]
 
 
 def editable_dataset(user: Any, name: str) -> Dataset | None:

@@ -31,7 +31,7 @@ REPORT_ROWS_SHOWN = 50
 @require_safe
 @staff_required
 def dataset_list(request: HttpRequest) -> HttpResponse:
-    datasets = selectors.datasets_editable_by(request.user)
+    datasets = selectors.datasets_for_staff_list(request.user)
     may_create = policies.departments_for_new_datasets(request.user).exists()
     context = {"datasets": datasets, "may_create": may_create}
     return render(request, "opendata/staff/list.html", context)
@@ -67,6 +67,7 @@ def _page(
             upload_form = failed_upload[1]
         resources.append((resource, files, upload_form))
     latest = [files[0][0] for _, files, _ in resources if files]
+    failing = selectors.failing_published_files([resource for resource, _, _ in resources])
     context = {
         "dataset": dataset,
         "resources": resources,
@@ -74,6 +75,7 @@ def _page(
         "may_publish": policies.can_publish_dataset(request.user, dataset),
         "publication_problems": publication_problems(dataset),
         "running": any(stored.status in RUNNING for stored in latest),
+        "failing": failing,
         "report_rows_shown": REPORT_ROWS_SHOWN,
         "has_errors": bool(failed_upload or failed_clearance),
     }

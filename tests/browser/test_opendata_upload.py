@@ -10,10 +10,13 @@ import io
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import FilePayload, Page, expect
 
 from jichitai.opendata.models import CheckStatus, ResourceFile
+from jichitai.opendata.services import editing
 from jichitai.opendata.services.catalogue import create_dataset
+from jichitai.opendata.services.uploads import publish_file, receive_upload
 from jichitai.opendata.standards import standard_by_id
 from jichitai.opendata.standards.samples import sample_rows
 from tests.browser.conftest import axe_violations, sign_in_staff
@@ -129,3 +132,45 @@ def test_staff_upload_read_the_report_fix_and_publish(
     assert _axe_clean(page, javascript)
     held.refresh_from_db()
     assert held.personal_data_cleared_at is not None
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_staff_are_told_when_a_published_file_fails_a_newly_declared_standard(
+    page: Page,
+    page_without_js: Page,
+    departments: dict[str, Any],
+    make_staff: Any,
+    javascript: bool,
+) -> None:
+    from conftest import TEST_PASSWORD
+
+    page = page if javascript else page_without_js
+    approver = make_staff("approver")
+    approver.is_verified = lambda: True
+    dataset = create_dataset(
+        departments["koseki"],
+        title="AED設置箇所一覧",
+        name="aed",
+        notes="区内のAED",
+        license_id="cc-by-4.0",
+        state="active",
+    )
+    resource = dataset.resources.create(name="AED一覧（CSV）")
+    plain = SimpleUploadedFile("plain.csv", "施設,備考\r\n区役所,なし\r\n".encode())
+    published = receive_upload(approver, resource, plain)
+    published.refresh_from_db()
+    publish_file(approver, published)
+    editing.edit_dataset(approver, dataset, fields={"conforms_to": "aed-locations"})
+
+    sign_in_staff(page, approver, TEST_PASSWORD)
+    page.goto("/staff/data/")
+    expect(page.get_by_text("要対応：公開中のファイルが確認を通りません")).to_be_visible()
+    assert _axe_clean(page, javascript)
+    page.get_by_role("link", name="AED設置箇所一覧").press("Enter")
+    notice = page.get_by_role("region", name="公開中のファイルが確認を通らなくなりました")
+    expect(notice).to_contain_text("公開は止めていません。")
+    assert _axe_clean(page, javascript)
+    # Its link leads to the file's report.
+    notice.get_by_role("link", name="AED一覧（CSV）：plain.csv").press("Enter")
+    assert page.url.endswith(f"#file-{published.pk}")
+    expect(page.locator(f"#file-{published.pk}")).to_be_visible()

@@ -110,8 +110,11 @@ def recheck_files_of(dataset: Dataset) -> list[int]:
     their reports and whether they may be published follow the new standard. They go through
     the queue and task an upload does; a check already running is superseded (its result
     discarded, as for a check taken for stuck), one still queued reads the new standard when
-    it starts. A published file stays published whatever the new verdict: staff see it in
-    the report. Call in the transaction that changes conforms_to; returns the files queued."""
+    it starts. A published file stays published whatever the new verdict, so residents are
+    not cut off without staff deciding: one that now fails is flagged to staff on the data
+    set's page and the staff list (selectors.failing_published_files), who replace it,
+    change the standard back or withdraw the data set. Call in the transaction that changes
+    conforms_to; returns the files queued."""
     wanted: set[int] = set()
     for resource in dataset.resources.filter(state=State.ACTIVE):
         latest = resource.files.order_by("-uploaded_at", "-pk").values_list("pk", flat=True)

@@ -295,3 +295,61 @@ def test_an_oversized_upload_to_a_page_staff_cannot_open_gets_the_generic_page(
     assert response.status_code == 413
     page = response.content.decode()
     assert "Request too large" in page and "トイレ" not in page
+
+
+def test_a_published_file_failing_a_newly_declared_standard_stays_published_and_staff_are_told(
+    client, make_staff, signed_in, resource, verified_staff
+) -> None:
+    from django.test import Client
+
+    from jichitai.opendata.models import Dataset
+    from jichitai.opendata.services import editing
+    from jichitai.opendata.standards import standard_by_id
+    from jichitai.opendata.standards.samples import sample_rows
+
+    signed_in(client, make_staff("clerk"))
+    upload(client, resource, "施設,備考\r\n区役所,なし\r\n".encode())
+    stored = ResourceFile.objects.get()
+    client.post(f"/staff/data/toilets/files/{stored.pk}/publish/")
+
+    def downloadable() -> bool:
+        response = Client().get(f"/dataset/{resource.dataset_id}/resource/{resource.pk}/download/")
+        response.close()
+        return bool(response.status_code == 200)
+
+    assert downloadable()
+    assert "確認を通らなく" not in client.get("/staff/data/toilets/").content.decode()
+    assert "要対応" not in client.get("/staff/data/").content.decode()
+
+    # The data set now declares a standard the published file lacks the columns of.
+    dataset = Dataset.objects.get(pk=resource.dataset_id)
+    Dataset.objects.filter(pk=dataset.pk).update(notes="区内の公衆トイレ", license_id="cc-by-4.0")
+    dataset.refresh_from_db()
+    editing.edit_dataset(verified_staff("clerk"), dataset, fields={"conforms_to": "aed-locations"})
+    stored.refresh_from_db()
+    resource.refresh_from_db()
+    assert stored.status == CheckStatus.FAILED and stored.error_count == 2
+    # Still published: residents are not cut off without staff deciding.
+    assert resource.published_file_id == stored.pk
+    assert downloadable()
+    # Staff are told, on the data set's page, at the resource, and on the list.
+    page = client.get("/staff/data/toilets/").content.decode()
+    assert '<h2 id="failing-title">公開中のファイルが確認を通らなくなりました</h2>' in page
+    assert "準拠する標準データセット（aed-locations）で確認し直したところ" in page
+    assert "公開は止めていません。区民や利用者は今もダウンロードできます。" in page
+    link = f'<a href="#file-{stored.pk}">トイレ一覧（CSV）：t.csv</a>（エラーあり、エラー 2 件）'
+    assert link in page
+    assert '<strong class="tag tag--failure">要対応：確認を通りません</strong>' in page
+    assert f'<h3 id="file-{stored.pk}">' in page  # the link's target: its report
+    listing = client.get("/staff/data/").content.decode()
+    assert "要対応：公開中のファイルが確認を通りません" in listing
+
+    # A file that follows the standard, published in its place, settles it.
+    layout = standard_by_id("aed-locations").legacy  # type: ignore[union-attr]
+    rows = [layout.labels, *sample_rows(layout, 3)]
+    upload(client, resource, "\r\n".join(",".join(row) for row in rows).encode(), "aed.csv")
+    fixed = ResourceFile.objects.exclude(pk=stored.pk).get()
+    assert fixed.status == CheckStatus.PASSED
+    client.post(f"/staff/data/toilets/files/{fixed.pk}/publish/")
+    assert "確認を通らなく" not in client.get("/staff/data/toilets/").content.decode()
+    assert "要対応" not in client.get("/staff/data/").content.decode()
