@@ -42,8 +42,11 @@ def row(kind: str, issue: Issue) -> list[str]:
     return [defuse_formula(cell) for cell in cells]
 
 
-def write_report(errors: Iterable[Issue], warnings: Iterable[Issue]) -> str:
-    """Save the report (UTF-8 with a BOM, as Excel wants it); returns its storage name."""
+def write_report(
+    errors: Iterable[Issue], warnings: Iterable[Issue], *, folder: str = "opendata/reports"
+) -> str:
+    """Save the report (UTF-8 with a BOM, as Excel wants it) in `folder`; returns its
+    storage name."""
     with tempfile.TemporaryFile("w+b") as handle:
         handle.write("\ufeff".encode())
         lines: list[list[str]] = [[defuse_formula(cell) for cell in header()]]
@@ -54,7 +57,7 @@ def write_report(errors: Iterable[Issue], warnings: Iterable[Issue]) -> str:
                     _flush(handle, lines)
         _flush(handle, lines)
         handle.seek(0)
-        return default_storage.save(f"opendata/reports/{uuid.uuid4().hex}.csv", File(handle))
+        return default_storage.save(f"{folder}/{uuid.uuid4().hex}.csv", File(handle))
 
 
 def _flush(handle: IO[bytes], lines: list[list[str]]) -> None:

@@ -53,7 +53,7 @@ def recheck_stuck_files(now: dt.datetime | None = None) -> Sweep:
 
 def _recheck(file_id: int, cutoff: dt.datetime) -> bool:
     """Queue one stuck file again, or give up on it; False when given up."""
-    from jichitai.opendata.services.uploads import enqueue_check
+    from jichitai.opendata.services.uploads import enqueue_check, remove_old_reports
 
     with transaction.atomic():
         stored = ResourceFile.objects.select_for_update().get(pk=file_id)
@@ -66,6 +66,10 @@ def _recheck(file_id: int, cutoff: dt.datetime) -> bool:
                 "壊れている可能性があります。"
             ) % {"count": stored.check_attempts}
             stored.save(update_fields=["status", "progress", "checked_at", "message"])
+            # What the dead attempts may have written is nobody's now (a started-again check
+            # that finishes clears it the same way).
+            keep = stored.report_storage_name
+            transaction.on_commit(lambda: remove_old_reports(file_id, keep))
             return False
         stored.status = CheckStatus.QUEUED
         stored.progress = 0

@@ -195,7 +195,9 @@ def _record(stored: ResourceFile, check: FileCheck) -> ResourceFile:
     # Checked again (its data set's standard changed): nothing of the last report is kept.
     stored.report_storage_name, stored.report_rows = "", []
     if report.issues or check.warnings:
-        stored.report_storage_name = full_report.write_report(report.issues, check.warnings)
+        stored.report_storage_name = full_report.write_report(
+            report.issues, check.warnings, folder=report_folder(stored.pk)
+        )
     if check.frame is not None:
         kept = [*report.issues[:ISSUES_KEPT], *check.warnings[:ISSUES_KEPT]]
         stored.report_rows = full_report.rows_with_issues(check.frame, kept)
@@ -253,10 +255,51 @@ def _finish(stored: ResourceFile, *, status: str, message: str = "") -> Resource
             current.check_attempts != stored.check_attempts
             or current.status != CheckStatus.CHECKING
         ):
-            # Taken for stuck and started again meanwhile: the newer check has the last word.
+            # Taken for stuck and started again meanwhile: the newer check has the last word,
+            # and what this one wrote is nobody's.
+            kept = {current.report_storage_name, current.published_storage_name}
+            written = {stored.report_storage_name, stored.published_storage_name} - kept
+            transaction.on_commit(functools.partial(_remove_files, sorted(written)))
             return current
         stored.save()
+        removal = functools.partial(
+            remove_old_reports,
+            stored.pk,
+            stored.report_storage_name,
+            replaced=current.report_storage_name,
+        )
+        transaction.on_commit(removal)
     return stored
+
+
+def report_folder(file_id: int) -> str:
+    """A file's full reports live in a folder of its own, so the check that has the last word
+    can remove what earlier ones left: a check started again (stuck, or the standard changed)
+    or a worker killed after writing its report but before recording it."""
+    return f"opendata/reports/{file_id}"
+
+
+def remove_old_reports(file_id: int, keep: str, *, replaced: str = "") -> None:
+    """Remove the file's reports other than `keep` (the one its row names), and `replaced`,
+    the one it named before (perhaps outside its folder)."""
+    folder = report_folder(file_id)
+    try:
+        _, names = default_storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        names = []
+    unkept = {f"{folder}/{name}" for name in names} | {replaced}
+    _remove_files(sorted(unkept - {keep}))
+
+
+def _remove_files(names: list[str]) -> None:
+    """Best effort: a file left behind is only wasted space, never a reason to fail a check."""
+    for name in names:
+        if not name:
+            continue
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("could not remove %s", name, exc_info=True)
 
 
 def clear_personal_data(user: Any, stored: ResourceFile, reason: str) -> ResourceFile:

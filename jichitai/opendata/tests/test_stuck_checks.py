@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from jichitai.opendata.models import CheckStatus, ResourceFile
 from jichitai.opendata.services.stuck_checks import Sweep, recheck_stuck_files
-from jichitai.opendata.tests.test_uploads import aed_csv, upload
+from jichitai.opendata.tests.test_uploads import AED, aed_csv, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
+AED_LATITUDE = AED.labels.index("緯度")
 
 
 def die_mid_check(stored: ResourceFile, *, minutes_ago: int, attempts: int = 1) -> None:
@@ -86,6 +87,64 @@ def test_an_old_check_finishing_after_a_newer_one_started_is_discarded(clerk: An
     kept = _finish(stored, status=CheckStatus.FAILED)
     assert kept.status == CheckStatus.CHECKING
     assert ResourceFile.objects.get(pk=stored.pk).status == CheckStatus.CHECKING
+
+
+def reports_of(stored: ResourceFile) -> list[str]:
+    from django.core.files.storage import default_storage
+
+    from jichitai.opendata.services.uploads import report_folder
+
+    try:
+        _, names = default_storage.listdir(report_folder(stored.pk))
+    except FileNotFoundError:
+        return []
+    return sorted(f"{report_folder(stored.pk)}/{name}" for name in names)
+
+
+def an_orphan_report(stored: ResourceFile) -> str:
+    """What a worker killed after writing its report, before recording it, leaves."""
+    from jichitai.opendata import full_report
+    from jichitai.opendata.services.uploads import report_folder
+
+    return full_report.write_report([], [], folder=report_folder(stored.pk))
+
+
+def test_a_check_started_again_leaves_one_report_the_one_it_names(clerk: Any, resource: Any):
+    spoiled = aed_csv(change=lambda table: table[1].__setitem__(AED_LATITUDE, "北緯35度"))
+    stored = upload(clerk, resource, spoiled.encode())
+    first = stored.report_storage_name
+    assert stored.status == CheckStatus.FAILED and reports_of(stored) == [first]
+    die_mid_check(stored, minutes_ago=120)
+    orphan = an_orphan_report(stored)
+    assert recheck_stuck_files().requeued == 1
+    stored.refresh_from_db()
+    assert stored.status == CheckStatus.FAILED and stored.report_storage_name not in {first, orphan}
+    assert reports_of(stored) == [stored.report_storage_name]
+
+
+def test_giving_up_on_a_file_removes_what_its_attempts_left(
+    clerk: Any, resource: Any, settings: Any
+):
+    stored = upload(clerk, resource, aed_csv().encode())
+    die_mid_check(stored, minutes_ago=120, attempts=settings.JICHITAI_OPENDATA_CHECK_ATTEMPTS)
+    an_orphan_report(stored)
+    assert recheck_stuck_files().given_up == 1
+    assert reports_of(stored) == []
+
+
+def test_a_discarded_check_removes_the_report_it_wrote(clerk: Any, resource: Any):
+    from django.core.files.storage import default_storage
+
+    from jichitai.opendata.services.uploads import _finish
+
+    stored = upload(clerk, resource, aed_csv().encode())
+    ResourceFile.objects.filter(pk=stored.pk).update(
+        status=CheckStatus.CHECKING, check_attempts=stored.check_attempts + 1
+    )
+    stored.report_storage_name = an_orphan_report(stored)  # as the late check's _record wrote
+    _finish(stored, status=CheckStatus.FAILED)
+    assert not default_storage.exists(stored.report_storage_name)
+    assert reports_of(stored) == []
 
 
 def call_command_output(*args: str) -> str:
