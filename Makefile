@@ -67,7 +67,7 @@ test: setup browser-deps
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy jichitai config
+	.venv/bin/mypy jichitai config tests conftest.py
 	.venv/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 

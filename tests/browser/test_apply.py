@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.http import QueryDict
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from conftest import TEST_PASSWORD
 from jichitai.procedures.demo_forms import FORMS
@@ -61,14 +61,16 @@ def _journey(page: Page, resident, dog, mailoutbox) -> str:
     expect(page.get_by_role("heading", level=1)).to_have_text("注射済証")
     # A web page named like a PDF is refused by its content, not its name.
     page.get_by_label(re.compile("注射済証の写真")).set_input_files(
-        files=[{"name": "certificate.pdf", "mimeType": "application/pdf", "buffer": DISGUISED}]
+        files=[FilePayload(name="certificate.pdf", mimeType="application/pdf", buffer=DISGUISED)]
     )
     page.get_by_role("button", name="次へ進む").click()
     expect(page.get_by_role("alert")).to_contain_text("PDF、JPEG、PNGのファイルを選んでください。")
     _checked(page, "upload refused")
     page.get_by_label(re.compile("注射済証の写真")).set_input_files(
         files=[
-            {"name": "certificate.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 sample"}
+            FilePayload(
+                name="certificate.pdf", mimeType="application/pdf", buffer=b"%PDF-1.4 sample"
+            )
         ]
     )
     _checked(page, "upload")

@@ -284,9 +284,11 @@ def test_an_admin_builds_and_publishes_a_form_and_a_resident_applies(
     build_procedure(staff_page, admin, javascript=javascript)
 
     procedure = Procedure.objects.get(slug="kodomo-kenshin")
-    assert procedure.is_published and procedure.live_form.number == 1
-    assert procedure.capacity == 100 and procedure.closes_at.year == 2099
-    assert procedure.live_form.form().dedupe is not None
+    live = procedure.live_form
+    assert procedure.is_published and live is not None and live.number == 1
+    assert procedure.capacity == 100
+    assert procedure.closes_at is not None and procedure.closes_at.year == 2099
+    assert live.form().dedupe is not None
 
     resident = make_user("resident")
     context = browser.new_context(

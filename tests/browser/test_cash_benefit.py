@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, FilePayload, Locator, Page, expect
 from pypdf import PdfReader
 
 from conftest import TEST_PASSWORD
@@ -22,7 +22,11 @@ from jichitai.procedures.services import intake
 from tests.browser.conftest import axe_violations, sign_in_staff, submit_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PDF = {"mimeType": "application/pdf", "buffer": b"%PDF-1.4 sample scan"}
+
+
+def scan(name: str) -> FilePayload:
+    """A scanned document to upload, as a PDF named `name`."""
+    return FilePayload(name=name, mimeType="application/pdf", buffer=b"%PDF-1.4 sample scan")
 
 
 @pytest.fixture
@@ -139,10 +143,8 @@ def apply_for_the_household(page: Page, resident: Any, benefit: Any, *, javascri
     keys.next()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("確認書類")
-    page.get_by_label("本人確認書類の写し").set_input_files(files=[{"name": "免許証.pdf", **PDF}])
-    page.get_by_label("振込先口座の確認書類の写し").set_input_files(
-        files=[{"name": "通帳.pdf", **PDF}]
-    )
+    page.get_by_label("本人確認書類の写し").set_input_files(files=[scan("免許証.pdf")])
+    page.get_by_label("振込先口座の確認書類の写し").set_input_files(files=[scan("通帳.pdf")])
     keys.accessible("documents")
     keys.next()
 
@@ -248,7 +250,9 @@ def test_cash_benefit_from_application_to_decision(
     expect(page.get_by_role("status")).to_contain_text("補正の内容を送りました")
     application.refresh_from_db()
     assert application.answers["bank_account"]["account_number"] == "7654321"
-    assert application.events.last().changes["bank_account"]["old"]["account_number"] == "1234567"
+    correction = application.events.last()
+    assert correction is not None
+    assert correction.changes["bank_account"]["old"]["account_number"] == "1234567"
 
     approver = make_staff("approver", department="koseki")
     _staff_moves(browser, live_server, approver, receipt, [("承認", "")], javascript=javascript)

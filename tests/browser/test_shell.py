@@ -7,7 +7,7 @@ import time
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Page, expect
+from playwright.sync_api import ConsoleMessage, Page, expect
 
 from conftest import TEST_PASSWORD, body_of
 from tests.browser.conftest import axe_violations, sign_in_staff, submit_sign_in, totp_now
@@ -26,8 +26,9 @@ def _register_and_verify(page: Page, smtp_inbox, email: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("メールを確認してください")
     assert axe_violations(page) == []
     [message] = smtp_inbox.wait_for(1)
-    link = re.search(r"https?://\S+/accounts/verify/\S+", body_of(message)).group(0)
-    page.goto(link.replace("http://testserver", ""))
+    link = re.search(r"https?://\S+/accounts/verify/\S+", body_of(message))
+    assert link is not None
+    page.goto(link.group(0).replace("http://testserver", ""))
     assert axe_violations(page) == []
     page.get_by_role("button", name="登録を完了する").click()
     expect(page.get_by_role("status")).to_contain_text("メールアドレスを確認しました")
@@ -139,7 +140,12 @@ def test_pages_load_no_third_party_resources_and_break_no_csp(page: Page, munici
     requested: list[str] = []
     console_errors: list[str] = []
     page.on("request", lambda req: requested.append(req.url))
-    page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            console_errors.append(message.text)
+
+    page.on("console", on_console)
     page.goto("/")
     page.goto("/accounts/register/")
     origin = page.url.split("/accounts")[0]

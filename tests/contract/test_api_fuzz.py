@@ -9,6 +9,7 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import CheckFunction
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from config.api import api
@@ -49,7 +50,9 @@ def test_api_operations_behave(case, api_data) -> None:
 
     # Whether answers are acceptable depends on the form, which a JSON schema cannot say: a
     # schema-valid submission may rightly be refused (422 naming the answer at fault).
-    excluded = [positive_data_acceptance] if case.path.endswith("/applications") else []
+    excluded: list[CheckFunction] = (
+        [positive_data_acceptance] if case.path.endswith("/applications") else []
+    )
     # ignored_auth replays the request over the network, which this in-process run has not;
     # requests without or with bad tokens are tested in procedures/tests/test_api_applications.
     excluded.append(ignored_auth)

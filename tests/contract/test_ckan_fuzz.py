@@ -166,23 +166,25 @@ def send(client: Client, call: dict[str, Any], token: str) -> Any:
     path = f"{call.get('prefix', '/api/3/action')}/{call['name']}"
     headers: dict[str, str] = {}
     if call["credentials"] == "staff":
-        headers["HTTP_AUTHORIZATION"] = token
+        headers["Authorization"] = token
     elif call["credentials"] == "bad":
-        headers["HTTP_X_CKAN_API_KEY"] = "not-a-token"
+        headers["X-CKAN-API-Key"] = "not-a-token"
     parameters = call["parameters"]
     if call["mode"] == "get":
-        return client.generic("GET", path, QUERY_STRING=encoded(parameters), **headers)
+        return client.generic("GET", path, QUERY_STRING=encoded(parameters), headers=headers)
     if call["mode"] == "form":
-        body = encoded(parameters).encode()
-        return client.generic("POST", path, body, "application/x-www-form-urlencoded", **headers)
+        form = encoded(parameters).encode()
+        return client.generic(
+            "POST", path, form, "application/x-www-form-urlencoded", headers=headers
+        )
     if call["mode"] == "raw":
-        return client.generic("POST", path, call["raw"], "application/json", **headers)
+        return client.generic("POST", path, call["raw"], "application/json", headers=headers)
     if call["mode"] == "multipart":
         fields: dict[str, Any] = {printable(k): printable(v) for k, v in parameters.items()}
         fields["upload"] = SimpleUploadedFile("data.csv", call["upload"])
-        return client.post(path, fields, **headers)
+        return client.post(path, fields, headers=headers)
     body = json.dumps(parameters)  # lone surrogates travel as \\ud800 escapes
-    return client.generic("POST", path, body.encode(), "application/json", **headers)
+    return client.generic("POST", path, body.encode(), "application/json", headers=headers)
 
 
 def assert_ckan_answer(response: Any, call: dict[str, Any]) -> None:

@@ -149,9 +149,9 @@ def test_kill_9_during_submissions_leaves_complete_applications_or_nothing(envir
     state = inspect(environment)
     keys = [found["key"] for found in state["applications"].values()]
     assert len(keys) == len(set(keys))
-    for key, receipt in retried.items():
-        assert receipt in state["applications"]
-        assert state["applications"][receipt]["key"] == f"api:{key}"
+    for key, answered in retried.items():
+        assert answered in state["applications"]
+        assert state["applications"][answered]["key"] == f"api:{key}"
 
     verified = subprocess.run(  # noqa: S603  (our own command)
         [live_server.PYTHON, "manage.py", "audit_verify"],

@@ -14,10 +14,8 @@ def small_limit(settings):  # type: ignore[no-untyped-def]
     return settings
 
 
-def big_post(client: Client, path: str, **extra: str):  # type: ignore[no-untyped-def]
-    return client.generic(
-        "POST", path, b"x" * 2000, content_type="application/octet-stream", **extra
-    )
+def big_post(client: Client, path: str):  # type: ignore[no-untyped-def]
+    return client.generic("POST", path, b"x" * 2000, content_type="application/octet-stream")
 
 
 def test_a_page_answers_with_the_bilingual_413_page(small_limit, client):

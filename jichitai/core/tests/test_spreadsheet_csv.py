@@ -66,7 +66,7 @@ def test_cells_a_spreadsheet_would_run_get_an_apostrophe(start) -> None:
 
 def test_numeric_columns_keep_plain_numbers_and_still_defuse_formulas() -> None:
     header = ["名称", "人口", "増減"]
-    rows = [
+    rows: list[list[str | None]] = [
         ["-12", "-12", "+3.5"],
         ["=1+1", "-1e3", "=SUM(A1:A9)"],
         ["@x", None, "-2+3"],

@@ -88,6 +88,7 @@ def test_mail_server_down_then_back_sends_exactly_one_copy(
     email.refresh_from_db()
     assert email.status == S.QUEUED and email.attempts == 1
     assert "ConnectionRefusedError" in email.last_error
+    assert email.claimed_at is not None
     assert email.next_attempt_at == email.claimed_at + MINUTE
     # Not due yet: the sweeper leaves it alone.
     assert services.sweep(email.claimed_at + MINUTE / 2).sent == 0
@@ -295,7 +296,7 @@ def composer(monkeypatch):
     def compose(email: OutboundEmail) -> tuple[str, str]:
         from django.contrib.auth import get_user_model
 
-        user = get_user_model().objects.filter(pk=email.related_id).first()
+        user = get_user_model().objects.filter(pk=email.related_id or 0).first()
         if user is None:
             raise composers.NothingToCompose("gone")
         return f"{user.display_name} 様\nへ", f"本文 {email.language}"

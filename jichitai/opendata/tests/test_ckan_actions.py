@@ -216,7 +216,7 @@ class TestPackageSearch:
         assert search(client, include_private=True, include_drafts=True)["count"] == 3
         assert search(client, fq="+state:draft")["count"] == 0
 
-    def test_stable_paging_by_id_covers_everything_once(self, client, catalogue):
+    def test_stable_paging_by_id_covers_everything_once(self, client, catalogue) -> None:
         seen: list[str] = []
         for start in range(0, 4):
             page = search(client, sort="id asc", rows=1, start=start)["results"]

@@ -206,7 +206,8 @@ def test_the_related_data_set_is_named_from_its_page(client, departments) -> Non
         assert form.status_code == 200 and "下書き" not in form.content.decode()
         assert 'name="dataset" value' not in form.content.decode()
     client.post("/data/requests/new/", {**VALID, "dataset": "parks"})
-    assert DataRequest.objects.get().dataset.name == "parks"
+    dataset = DataRequest.objects.get().dataset
+    assert dataset is not None and dataset.name == "parks"
     page = client.get(f"/data/requests/{DataRequest.objects.get().pk}/").content.decode()
     assert 'href="/data/parks/"' in page
 

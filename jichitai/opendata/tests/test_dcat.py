@@ -14,6 +14,7 @@ from django.test import Client
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.term import Node
 
 from jichitai.opendata.dcat import selectors
 from jichitai.opendata.dcat.vocabulary import DCAT_VERSION, HYDRA, VCARD
@@ -147,7 +148,7 @@ def test_dataset_with_every_field_conforms_and_carries_them(
         "https://www.iana.org/assignments/media-types/text/csv"
     )
     size = graph.value(uploaded, DCAT.byteSize)
-    assert size is not None and size.datatype == XSD.nonNegativeInteger  # type: ignore[union-attr]
+    assert isinstance(size, Literal) and size.datatype == XSD.nonNegativeInteger
     licence = graph.value(uploaded, DCTERMS.license)
     assert licence == URIRef(
         "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0"
@@ -244,7 +245,7 @@ def test_paging_lists_every_data_set_exactly_once(
     for number in range(5):
         make_dataset(f"表{number}", name=f"table-{number}")
     monkeypatch.setattr(selectors, "DATASETS_PER_PAGE", 3)
-    seen: list[URIRef] = []
+    seen: list[Node] = []
     url: str | None = f"{BASE}/catalog.ttl"
     pages = 0
     while url:

@@ -28,6 +28,7 @@ def test_demo_catalogue(client) -> None:
     assert declared.count() == len(demo.STANDARD_DEMOS) + 1  # and the オープンデータ一覧
     for dataset in declared:
         file = dataset.resources.get().published_file
+        assert file is not None
         assert (file.standard_id, file.error_count) == (dataset.conforms_to, 0), dataset.name
     # The one file with intended errors keeps its report (values, not missing columns).
     failed = ResourceFile.objects.get(status=CheckStatus.FAILED)

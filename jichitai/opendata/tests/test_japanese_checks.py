@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 import pytest
 
@@ -16,7 +18,7 @@ from jichitai.opendata.tabular.japanese_checks import (
 from jichitai.opendata.tabular.personal_data import find_personal_data, is_my_number
 
 
-def frame(*columns: list[str | None]) -> pl.DataFrame:
+def frame(*columns: Sequence[str | None]) -> pl.DataFrame:
     return pl.DataFrame({f"c{i}": column for i, column in enumerate(columns)})
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from jichitai.opendata.datastore.columns import DatastoreField
 from jichitai.opendata.previews.columns import chart_columns, normalized, place_columns
 from jichitai.opendata.previews.places import places_from
@@ -63,7 +65,7 @@ def test_no_map_without_both_coordinates() -> None:
 def test_places_skip_rows_without_usable_coordinates() -> None:
     columns = place_columns(STANDARD)
     assert columns is not None
-    records = [
+    records: list[dict[str, Any]] = [
         {
             "名称": "蒲田小学校",
             "所在地_連結表記": "東京都大田区蒲田",

@@ -144,7 +144,7 @@ class TestBroadWordsCountedByComplement:
         return catalogue
 
     @pytest.fixture
-    def spy(self, monkeypatch):
+    def spy(self, monkeypatch) -> list[list[str]]:
         """The complements counted, so that a test knows the complement path ran."""
         counted: list[list[str]] = []
         original = search_index.counted_by_complement

@@ -63,7 +63,7 @@ def reference_keys(text: str) -> set[tuple[object, ...]]:
         Resource(data=text.encode(), format="csv", schema=Schema.from_descriptor(SCHEMA)),
         limit_errors=10_000,
     )
-    keys = set()
+    keys: set[tuple[object, ...]] = set()
     for error in report.tasks[0].errors:
         note = error.note.split('"')[1] if error.type == "constraint-error" else ""
         keys.add((error.type, error.row_number, getattr(error, "field_number", None), note))

@@ -6,6 +6,7 @@ import hashlib
 import stat
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
@@ -64,7 +65,7 @@ FORM = {
     ],
 }
 
-ANSWERS = {
+ANSWERS: dict[str, Any] = {
     "household_ref": "H-0001",
     "birth": "1980-05-05",
     "has_members": "yes",

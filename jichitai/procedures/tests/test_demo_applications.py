@@ -95,10 +95,13 @@ def test_loading_twice_is_a_no_op_even_when_the_dates_have_moved(demo, monkeypat
     call_command("load_demo_data", verbosity=0)
     assert _counts() == before
     # On a later day the dates in the answers differ: the samples already filed are kept.
-    moved = [
-        dataclasses.replace(sample, answers=lambda s=sample: {**s.answers(), "phone": "0300000000"})
-        for sample in demo_applications.SAMPLES
-    ]
+
+    def with_new_phone(sample: Sample) -> Sample:
+        return dataclasses.replace(
+            sample, answers=lambda: {**sample.answers(), "phone": "0300000000"}
+        )
+
+    moved = [with_new_phone(sample) for sample in demo_applications.SAMPLES]
     monkeypatch.setattr(demo_applications, "SAMPLES", moved)
     demo_applications.load()
     assert _counts() == before

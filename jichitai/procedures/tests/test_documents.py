@@ -396,6 +396,7 @@ def test_a_huge_upload_never_reaches_the_disk_whole(resident_client, dog, settin
     for index in range(16):
         handler.receive_data_chunk(chunk, index * len(chunk))
     stored = handler.file_complete(16 * len(chunk))
+    assert stored is not None
     assert stored.size == 16 * len(chunk)
     stored.seek(0, 2)
     assert stored.tell() <= 256 * 1024

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def version(catalogue) -> FormVersion:
-    return open_for_notes(catalogue["jido"]).live_form
+    live = open_for_notes(catalogue["jido"]).live_form
+    assert live is not None
+    return live
 
 
 @pytest.mark.parametrize("field", ["document", "number"])

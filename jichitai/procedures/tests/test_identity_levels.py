@@ -59,7 +59,8 @@ def test_a_verified_procedure_needs_a_verification_then_stores_the_level(
     page = client.get(f"/staff/applications/{application.receipt_number}/").content.decode()
     assert "マイナンバーカードによる本人確認" in page
     # With what the provider verified, for comparing with the answers; the view is audited.
-    assert application.identity_verification.claims["name"] == "大田 花子"
+    verification = application.identity_verification
+    assert verification is not None and verification.claims["name"] == "大田 花子"
     assert "大田 花子（生年月日 1985-04-01）" in page
     access = AuditEvent.objects.filter(action="personal_data.view").latest("pk")
     assert "identity_verification.claims" in access.fields

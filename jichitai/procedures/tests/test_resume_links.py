@@ -22,12 +22,9 @@ def _save_for_later(client, procedure, mailoutbox, django_capture_on_commit_call
     assert client.resident.email in response.content.decode()
     mail = mailoutbox[-1]
     assert mail.to == [client.resident.email]
-    return (
-        re.search(r"https?://\S+/procedures/resume/\S+/", mail.body)
-        .group(0)
-        .split("://", 1)[1]
-        .split("/", 1)[1]
-    )
+    link = re.search(r"https?://\S+/procedures/resume/\S+/", mail.body)
+    assert link is not None
+    return link.group(0).split("://", 1)[1].split("/", 1)[1]
 
 
 def test_the_link_signs_in_on_another_device_and_continues_where_they_stopped(
