@@ -6,8 +6,11 @@ Defence in depth, so that no SQL reads or changes anything else:
    whose tables are datastore tables the caller may read (or its own CTEs), with functions
    from an allow-list only, and no SELECT INTO or FOR UPDATE. The database then runs the
    statement as the parser printed it back, so what runs is what was checked.
-2. PostgreSQL: a read-only transaction (`transaction_read_only`), `statement_timeout`, and
-   a search path holding only the `datastore` schema; rolled back afterwards.
+2. PostgreSQL: a read-only transaction (`transaction_read_only`), `statement_timeout`, a
+   search path holding only the `datastore` schema, and `SET LOCAL ROLE` to a role that may
+   only read the datastore's tables (READER_ROLE, made by migration 0015 where the connecting
+   role may create roles; without it, a warning once and the other guards); rolled back
+   afterwards.
    SQLite: an authorizer on the connection that denies everything but SELECT, reads of the
    allowed tables and allowed functions (so ATTACH, PRAGMA and writes fail even if the
    parser let them through), and a progress handler that stops a query at its deadline.
@@ -17,6 +20,7 @@ Defence in depth, so that no SQL reads or changes anything else:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sqlite3
 import time
 import uuid
@@ -77,6 +81,13 @@ SQLITE_FUNCTIONS = frozenset(
     }
 )  # fmt: skip
 FORBIDDEN_NODES = (exp.Into, exp.Lock, exp.Command, exp.Pragma)
+# PostgreSQL: the role statements run as, which may only read the datastore's tables
+# (migration 0015 creates it and grants it SELECT on them, present and future).
+READER_ROLE = "jichitai_datastore_reader"
+
+logger = logging.getLogger(__name__)
+# Per database (by name): whether the connection may switch to READER_ROLE. Asked once.
+_reader_usable: dict[str, bool] = {}
 
 
 class SqlRefused(Exception):
@@ -194,11 +205,36 @@ def _timeout_ms() -> int:
     return int(settings.JICHITAI_DATASTORE_SQL_TIMEOUT_MS)
 
 
+def reader_role_usable(cursor: Any) -> bool:
+    """Whether this database's connection may SET ROLE to READER_ROLE: it exists and the
+    connecting role is a member (or a superuser). Said in the log once when not."""
+    database = str(connection.settings_dict["NAME"])
+    if database not in _reader_usable:
+        cursor.execute(
+            "SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = %s",
+            [READER_ROLE],
+        )
+        row = cursor.fetchone()
+        _reader_usable[database] = bool(row and row[0])
+        if not _reader_usable[database]:
+            logger.warning(
+                "datastore_search_sql runs as the application's own database role: role %s "
+                "is missing or not granted to it (migration 0015 needs a role that may create "
+                "roles). The SQL check, read-only transaction, search path and timeout still "
+                "apply.",
+                READER_ROLE,
+            )
+    return _reader_usable[database]
+
+
 def _run_postgresql(sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL transaction_read_only = on")
         cursor.execute(f"SET LOCAL statement_timeout = {_timeout_ms():d}")
         cursor.execute(f"SET LOCAL search_path = {tables.SCHEMA}")
+        if reader_role_usable(cursor):
+            # From here on only the datastore's tables can be read, whatever the statement.
+            cursor.execute(f"SET LOCAL ROLE {connection.ops.quote_name(READER_ROLE)}")
         cursor.execute(sql)
         names = [column.name for column in cursor.description or []]
         rows = cursor.fetchmany(MAX_LIMIT + 1)

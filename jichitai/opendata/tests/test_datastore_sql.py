@@ -229,3 +229,54 @@ class TestTheDatabaseGuardsBehindTheParser:
         assert Dataset.objects.count() == 3
         Dataset.objects.update(title="変更")
         assert Dataset.objects.filter(title="変更").count() == 3
+
+
+class TestPostgresqlReadsAsTheDatastoreReader:
+    """On PostgreSQL the statement runs as a role that may only read datastore tables, so a
+    statement the parser wrongly let through still cannot read the application's tables."""
+
+    @pytest.fixture(autouse=True)
+    def _postgresql_only(self) -> None:
+        if not tables.is_postgresql():
+            pytest.skip("PostgreSQL's roles")
+
+    @pytest.mark.parametrize(
+        "statement",
+        [
+            # A schema-qualified name gets past the search path, and reading does not trip
+            # the read-only transaction: only the role stops these.
+            "SELECT * FROM public.accounts_user",
+            "SELECT title FROM public.opendata_dataset WHERE private",
+            "SELECT * FROM pg_catalog.pg_authid",
+        ],
+    )
+    def test_other_tables_cannot_be_read(self, loaded, statement):
+        with pytest.raises(sql.SqlRefused) as refusal:
+            sql.execute(statement, set(), {})
+        assert refusal.value.kind == "forbidden"
+
+    def test_datastore_tables_loaded_since_are_read_as_that_role(self, loaded):
+        # The tables were created after the migration: default privileges granted them.
+        result = sql.execute(
+            f'SELECT current_user AS who, count(*) AS n FROM "{loaded["halls"]}"',
+            {loaded["halls"]},
+            {},
+        )
+        assert result.records == [{"who": sql.READER_ROLE, "n": 3}]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            assert cursor.fetchone()[0] != sql.READER_ROLE  # itself again afterwards
+
+    def test_without_the_role_it_says_so_once_and_keeps_its_other_guards(
+        self, loaded, monkeypatch, caplog
+    ):
+        monkeypatch.setattr(sql, "READER_ROLE", "jichitai_no_such_role")
+        monkeypatch.setattr(sql, "_reader_usable", {})
+        with caplog.at_level("WARNING", logger=sql.__name__):
+            for _ in range(2):
+                found = sql.execute(f'SELECT * FROM "{loaded["halls"]}"', {loaded["halls"]}, {})
+                assert len(found.records) == 3
+            with pytest.raises(sql.SqlRefused):
+                sql.execute(f'DELETE FROM "{loaded["halls"]}"', {loaded["halls"]}, {})
+        warnings = [r for r in caplog.records if "jichitai_no_such_role" in r.getMessage()]
+        assert len(warnings) == 1
