@@ -213,6 +213,27 @@ def _media_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+def _commits_for_real(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _no_datastore_tables_left(
+    request: pytest.FixtureRequest, django_db_blocker: Any
+) -> Iterator[None]:
+    """After a test that commits for real, drop the open data datastore's tables it made: no
+    flush empties them (jichitai/opendata/tests/datastore_cleanup.py)."""
+    yield
+    if _commits_for_real(request):
+        from jichitai.opendata.tests.datastore_cleanup import drop_datastore_tables
+
+        with django_db_blocker.unblock():
+            drop_datastore_tables()
+
+
 @pytest.fixture
 def oidc_provider(settings: Any) -> Iterator[Any]:
     """The sample OpenID Connect provider on a real loopback port, configured as "sample"."""

@@ -148,3 +148,20 @@ def test_the_planner_keeps_its_statistics_after_the_swap(clerk, resource):
         else:
             cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = %s", [str(resource.pk)])
         assert cursor.fetchone()[0] > 0
+
+
+def test_the_tables_a_transactional_test_made_are_dropped_after_it(make_dataset) -> None:
+    from jichitai.opendata.tests.datastore_cleanup import datastore_tables, drop_datastore_tables
+
+    resource = make_dataset("施設", resources=[{"name": "施設"}]).resources.get()
+    frame = pl.DataFrame({"c0": ["大森", "蒲田"]})
+    fields, typed = typed_frame(["名称"], frame, None)
+    load_frame(resource.pk, fields, typed, source_file_id=None)
+    staging = f"{resource.pk}__deadbeef"  # a load whose worker died
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {tables.qualified(staging)} (x int)")
+    assert datastore_tables() == sorted([str(resource.pk), staging])
+    # What the root conftest's _no_datastore_tables_left does after each such test.
+    drop_datastore_tables()
+    assert datastore_tables() == []
+    assert DatastoreTable.objects.count() == 1  # the application's tables are left to the flush
