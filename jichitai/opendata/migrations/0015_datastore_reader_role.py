@@ -36,16 +36,17 @@ def create_reader(apps, schema_editor):
         if not _may_create_roles(cursor):
             return
         if not _exists(cursor):
-            # Another database's migration may create it at the same moment.
+            # Another database's migration may create it at the same moment (parallel test
+            # databases do): a race ends in unique_violation on pg_authid, not duplicate_object.
             cursor.execute(
                 f"DO $$ BEGIN CREATE ROLE {READER} NOLOGIN; "
-                "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+                "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
             )
         # The application's role switches to it (a superuser may without being a member);
         # where it may not grant that, datastore_search_sql finds out and says so.
         cursor.execute(
             f"DO $$ BEGIN GRANT {READER} TO CURRENT_USER; "
-            "EXCEPTION WHEN insufficient_privilege THEN NULL; END $$"
+            "EXCEPTION WHEN insufficient_privilege OR unique_violation THEN NULL; END $$"
         )
         cursor.execute(f"GRANT USAGE ON SCHEMA datastore TO {READER}")
         cursor.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA datastore TO {READER}")
