@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import ApiToken, User
 from jichitai.core.errors import DomainError
+from jichitai.core.rows import all_fields, fetch_instance, model_columns
 from jichitai.governance.services import record_event
 
 TOKEN_PREFIX = "jt_"  # noqa: S105 (a visible marker, not a secret)
@@ -97,19 +98,17 @@ def user_for_token(text: str) -> User | None:
     now = timezone.now()
     # Every API request asks this: one hand-written statement, which checks what
     # ApiToken.is_usable checks (not revoked, not expired) and that the account is active.
-    user = next(
-        iter(
-            User.objects.raw(
-                _token_statement(),
-                [
-                    connection.ops.adapt_datetimefield_value(now - _LAST_USED_RESOLUTION),
-                    _digest(text),
-                    connection.ops.adapt_datetimefield_value(now),
-                    True,
-                ],
-            )
-        ),
-        None,
+    user = fetch_instance(
+        User,
+        _token_statement(),
+        [
+            connection.ops.adapt_datetimefield_value(now - _LAST_USED_RESOLUTION),
+            _digest(text),
+            connection.ops.adapt_datetimefield_value(now),
+            True,
+        ],
+        all_fields(User),
+        ("api_token_id", "api_token_staff_scope", "api_token_stale"),
     )
     if user is None:
         return None
@@ -123,9 +122,9 @@ def user_for_token(text: str) -> User | None:
 @functools.cache
 def _token_statement() -> str:
     token, user = ApiToken._meta, User._meta
-    columns = ", ".join(f"u.{field.column}" for field in user.concrete_fields)
     return (
-        f"SELECT {columns}, t.id AS api_token_id, t.staff_scope AS api_token_staff_scope,"  # noqa: S608  (our names)
+        f"SELECT {model_columns(User, all_fields(User), 'u')},"  # noqa: S608  (our names)
+        f" t.id AS api_token_id, t.staff_scope AS api_token_staff_scope,"
         f" (t.last_used_at IS NULL OR t.last_used_at < %s) AS api_token_stale"
         f" FROM {token.db_table} t JOIN {user.db_table} u ON u.id = t.user_id"
         f" WHERE t.digest = %s AND t.revoked_at IS NULL AND t.expires_at > %s"

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 
 from jichitai.core import search
 from jichitai.core.models import OrgUnit
+from jichitai.core.rows import all_fields, fetch_instance, model_columns
 from jichitai.procedures.models import (
     Application,
     ApplicationDraft,
@@ -59,7 +60,13 @@ def procedure_for_intake(slug: str) -> Procedure | None:
     A surge reads this row for every submission, so it is one hand-written statement (the
     ORM spent ten times the statement's cost compiling the same query again each time), and
     the live version's row, which never changes once published, is read once per process."""
-    procedure = next(iter(Procedure.objects.raw(_intake_statement(), [True, slug])), None)
+    procedure = fetch_instance(
+        Procedure,
+        _intake_statement(),
+        [True, slug],
+        _INTAKE_COLUMNS,
+        ("live_form_published_at", "has_own_mail_templates"),
+    )
     if procedure is not None and procedure.live_form_id is not None:
         procedure.live_form = _published_version(
             procedure.live_form_id,
@@ -72,11 +79,9 @@ def procedure_for_intake(slug: str) -> Procedure | None:
 def _intake_statement() -> str:
     procedure, version = Procedure._meta, FormVersion._meta
     template = NotificationTemplate._meta
-    columns = ", ".join(
-        f"p.{field.column}" for field in procedure.concrete_fields if field.attname in INTAKE_FIELDS
-    )
     return (
-        f"SELECT {columns}, v.published_at AS live_form_published_at,"  # noqa: S608  (our names)
+        f"SELECT {model_columns(Procedure, _INTAKE_COLUMNS, 'p')},"  # noqa: S608  (our names)
+        f" v.published_at AS live_form_published_at,"
         f" EXISTS (SELECT 1 FROM {template.db_table} t WHERE t.procedure_id = p.id)"
         f" AS has_own_mail_templates"
         f" FROM {procedure.db_table} p LEFT JOIN {version.db_table} v ON v.id = p.live_form_id"
@@ -123,6 +128,8 @@ INTAKE_FIELDS = (
     "capacity",
     "standard_processing_days",
 )
+# The same, in the model's order (what Model.from_db expects).
+_INTAKE_COLUMNS = tuple(name for name in all_fields(Procedure) if name in INTAKE_FIELDS)
 
 
 def intake_in_progress(procedure: Procedure) -> tuple[int, int]:

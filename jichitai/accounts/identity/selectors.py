@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from jichitai.accounts.models import IdentityVerification
+from jichitai.core.rows import all_fields, fetch_instance, model_columns
 
 # Submitting asks several times (may they apply, which level to store, which evidence); the
 # answer is kept on the request's user object so it costs one query per request.
@@ -23,14 +24,11 @@ def current_verification(user: Any) -> IdentityVerification | None:
         cached = None  # It expired while the request was running.
     if cached is None:
         # Asked on every submission: a hand-written statement costs a fifth of the ORM's.
-        found = next(
-            iter(
-                IdentityVerification.objects.raw(
-                    _CURRENT_STATEMENT,
-                    [user.pk, connection.ops.adapt_datetimefield_value(timezone.now())],
-                )
-            ),
-            None,
+        found = fetch_instance(
+            IdentityVerification,
+            _CURRENT_STATEMENT,
+            [user.pk, connection.ops.adapt_datetimefield_value(timezone.now())],
+            all_fields(IdentityVerification),
         )
         cached = (found,)
         setattr(user, _CACHE_ATTRIBUTE, cached)
@@ -38,7 +36,8 @@ def current_verification(user: Any) -> IdentityVerification | None:
 
 
 _CURRENT_STATEMENT = (
-    f"SELECT * FROM {IdentityVerification._meta.db_table}"  # noqa: S608  (our names)
+    f"SELECT {model_columns(IdentityVerification, all_fields(IdentityVerification), 'v')}"  # noqa: S608  (our names)
+    f" FROM {IdentityVerification._meta.db_table} v"
     f" WHERE user_id = %s AND expires_at > %s ORDER BY verified_at DESC LIMIT 1"
 )
 

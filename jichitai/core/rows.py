@@ -1,0 +1,74 @@
+"""One model instance from a hand-written statement, for the few reads every API request makes.
+
+`Model.objects.raw()` works out again for each query which columns map to which fields, and
+builds its converters and model-init order anew: for a one-row lookup that cost more CPU than
+the statement itself. Here that is worked out once per (model, columns) and the row goes
+straight into `Model.from_db`, with the same database converters the ORM applies.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from django.db import connection
+from django.db.models import Model
+
+M = TypeVar("M", bound=Model)
+
+Converter = Callable[[Any, Any, Any], Any]
+
+
+def fetch_instance(
+    model: type[M],
+    statement: str,
+    params: Sequence[Any],
+    fields: tuple[str, ...],
+    extras: tuple[str, ...] = (),
+) -> M | None:
+    """The first row of `statement` as a `model` instance, or None when there is none.
+
+    The statement's columns are `fields` (attribute names, in the model's field order; the
+    others are deferred) followed by `extras`, which become plain attributes of the instance
+    (values of expressions, read as the database gives them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row[: len(fields)])
+    for index, column, converters in _converters(model, fields, connection.vendor):
+        for converter in converters:
+            values[index] = converter(values[index], column, connection)
+    instance = model.from_db(connection.alias, fields, values)
+    for name, value in zip(extras, row[len(fields) :], strict=True):
+        setattr(instance, name, value)
+    return instance
+
+
+def model_columns(model: type[Model], fields: tuple[str, ...], alias: str) -> str:
+    """`fields`' columns as a SELECT list, each qualified with the table's `alias`."""
+    columns = {field.attname: field.column for field in model._meta.concrete_fields}
+    return ", ".join(f"{alias}.{columns[name]}" for name in fields)
+
+
+def all_fields(model: type[Model]) -> tuple[str, ...]:
+    """Every concrete field's attribute name, in the model's order."""
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+@functools.cache
+def _converters(
+    model: type[Model], fields: tuple[str, ...], vendor: str
+) -> list[tuple[int, Any, list[Converter]]]:
+    # `vendor` is part of the key: the test suite runs one process per database.
+    by_name = {field.attname: field for field in model._meta.concrete_fields}
+    found = []
+    for index, name in enumerate(fields):
+        field = by_name[name]
+        column = field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        if converters:
+            found.append((index, column, converters))
+    return found
