@@ -6,7 +6,7 @@ No `from __future__ import annotations` here: django-ninja reads these annotatio
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Schema
 from ninja.pagination import paginate
@@ -138,7 +138,7 @@ def submit_application(
     )
     if not created:
         response["Idempotent-Replayed"] = "true"
-        return Status(200, _mine(_resident(request)).get(pk=application.pk))
+        return Status(200, _as_replayed(application, procedure))
     application.history = []  # type: ignore[attr-defined]  # just made: no history yet
     return Status(201, application)
 
@@ -170,6 +170,18 @@ def get_my_application(request: HttpRequest, receipt_number: str) -> Application
 def _resident(request: HttpRequest) -> Any:
     """The token's owner (api_token_auth put it on the request)."""
     return request.auth  # type: ignore[attr-defined]
+
+
+def _as_replayed(application: Application, procedure: Procedure) -> Application:
+    """The application an earlier request with the same key made (the resident's own: it was
+    found by applicant and key), with what ApplicationOut shows: its history, and its procedure
+    and form version, taken from those at hand when it was made with them (the usual case)."""
+    if application.procedure_id == procedure.pk:
+        application.procedure = procedure
+        if application.form_version_id == procedure.live_form_id:
+            application.form_version = procedure.live_form
+    prefetch_related_objects([application], "events")
+    return application
 
 
 def _mine(user: Any) -> QuerySet[Application]:
