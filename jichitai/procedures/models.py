@@ -256,11 +256,17 @@ class Application(models.Model):
 
     PERSONAL_FIELDS = {"answers": "per_form"}
 
-    receipt_number = models.CharField(_("受付番号"), max_length=9, unique=True)
+    # Unique by a constraint in Meta, not unique=True: on PostgreSQL that would add a second
+    # index for LIKE queries, which no query makes, and every submission would write it.
+    receipt_number = models.CharField(_("受付番号"), max_length=9)
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="applications")
     form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: application_idempotency_unique starts with the applicant.
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        db_index=False,
     )
     status = models.CharField(
         _("状態"),
@@ -311,6 +317,9 @@ class Application(models.Model):
         ordering = ["-submitted_at"]
         constraints = [
             models.UniqueConstraint(
+                fields=["receipt_number"], name="application_receipt_number_unique"
+            ),
+            models.UniqueConstraint(
                 fields=["applicant", "idempotency_key"], name="application_idempotency_unique"
             ),
             # Withdrawn and rejected applications do not block applying again.
@@ -359,12 +368,18 @@ class Attachment(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
     )
-    storage_name = models.CharField(max_length=100, unique=True)
+    # Unique by a constraint in Meta (see Application.receipt_number).
+    storage_name = models.CharField(max_length=100)
     original_name = models.CharField(_("ファイル名"), max_length=120)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["storage_name"], name="attachment_storage_name_unique")
+        ]
 
     def __str__(self) -> str:
         return self.original_name

@@ -224,7 +224,7 @@ def _as_posted(page: schema.Page, given: Mapping[str, Any]) -> MultiValueDict[st
     """JSON answers in the flat shape a browser posts, so the web journey's checks apply.
 
     Built in one go as the MultiValueDict a QueryDict is: adding to a QueryDict one value at a
-    time checks its mutability and text encoding for each (a tenth of a submission's CPU)."""
+    time checks its mutability and text encoding for each (four times the CPU)."""
     return MultiValueDict(
         {
             key: ["" if item is None else str(item) for item in _as_list(value)]
