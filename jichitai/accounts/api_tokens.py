@@ -15,9 +15,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jichitai.accounts.models import ApiToken, User
+from jichitai.accounts.identity import selectors as identity_selectors
+from jichitai.accounts.models import ApiToken, IdentityVerification, User
 from jichitai.core.errors import DomainError
-from jichitai.core.rows import all_fields, fetch_instance, model_columns
+from jichitai.core.rows import all_fields, fetch_row, instance_from, model_columns
 from jichitai.governance.services import record_event
 
 TOKEN_PREFIX = "jt_"  # noqa: S105 (a visible marker, not a secret)
@@ -96,37 +97,53 @@ def user_for_token(text: str) -> User | None:
     if not text.startswith(TOKEN_PREFIX) or len(text) > 100:
         return None
     now = timezone.now()
+    at_now = connection.ops.adapt_datetimefield_value(now)
     # Every API request asks this: one hand-written statement, which checks what
-    # ApiToken.is_usable checks (not revoked, not expired) and that the account is active.
-    user = fetch_instance(
-        User,
+    # ApiToken.is_usable checks (not revoked, not expired) and that the account is active, and
+    # also reads the user's current identity verification (which submitting asks for).
+    row = fetch_row(
         _token_statement(),
         [
             connection.ops.adapt_datetimefield_value(now - _LAST_USED_RESOLUTION),
+            at_now,
             _digest(text),
-            connection.ops.adapt_datetimefield_value(now),
+            at_now,
             True,
         ],
-        all_fields(User),
-        ("api_token_id", "api_token_staff_scope", "api_token_stale"),
     )
-    if user is None:
+    if row is None:
         return None
-    if user.api_token_stale:  # type: ignore[attr-defined]
-        ApiToken.objects.filter(pk=user.api_token_id).update(last_used_at=now)  # type: ignore[attr-defined]
-    staff_scope = bool(user.api_token_staff_scope) and user.is_staff_member  # type: ignore[attr-defined]
+    user = instance_from(User, _USER_FIELDS, row[: len(_USER_FIELDS)])
+    token_id, token_staff_scope, token_stale = row[len(_USER_FIELDS) : _VERIFICATION_START]
+    verification_values = row[_VERIFICATION_START:]
+    identity_selectors.remember_current_verification(
+        user,
+        instance_from(IdentityVerification, _VERIFICATION_FIELDS, verification_values)
+        if verification_values[0] is not None
+        else None,
+    )
+    if token_stale:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    staff_scope = bool(token_staff_scope) and user.is_staff_member
     user.is_verified = lambda: staff_scope  # type: ignore[attr-defined]
     return user
+
+
+_USER_FIELDS = all_fields(User)
+_VERIFICATION_FIELDS = all_fields(IdentityVerification)
+# Columns: the user's, three of the token's, then the verification's.
+_VERIFICATION_START = len(_USER_FIELDS) + 3
 
 
 @functools.cache
 def _token_statement() -> str:
     token, user = ApiToken._meta, User._meta
     return (
-        f"SELECT {model_columns(User, all_fields(User), 'u')},"  # noqa: S608  (our names)
-        f" t.id AS api_token_id, t.staff_scope AS api_token_staff_scope,"
-        f" (t.last_used_at IS NULL OR t.last_used_at < %s) AS api_token_stale"
+        f"SELECT {model_columns(User, _USER_FIELDS, 'u')},"  # noqa: S608  (our names)
+        f" t.id, t.staff_scope, (t.last_used_at IS NULL OR t.last_used_at < %s),"
+        f" {model_columns(IdentityVerification, _VERIFICATION_FIELDS, 'v')}"
         f" FROM {token.db_table} t JOIN {user.db_table} u ON u.id = t.user_id"
+        f"{identity_selectors.current_verification_join('u.id', 'v')}"
         f" WHERE t.digest = %s AND t.revoked_at IS NULL AND t.expires_at > %s"
         f" AND u.is_active = %s"
     )

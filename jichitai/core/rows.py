@@ -32,19 +32,30 @@ def fetch_instance(
     The statement's columns are `fields` (attribute names, in the model's field order; the
     others are deferred) followed by `extras`, which become plain attributes of the instance
     (values of expressions, read as the database gives them)."""
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        row = cursor.fetchone()
+    row = fetch_row(statement, params)
     if row is None:
         return None
-    values = list(row[: len(fields)])
-    for index, column, converters in _converters(model, fields, connection.vendor):
-        for converter in converters:
-            values[index] = converter(values[index], column, connection)
-    instance = model.from_db(connection.alias, fields, values)
+    instance = instance_from(model, fields, row[: len(fields)])
     for name, value in zip(extras, row[len(fields) :], strict=True):
         setattr(instance, name, value)
     return instance
+
+
+def fetch_row(statement: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    """The first row of `statement`, as the database gives it; None when there is none."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchone()
+
+
+def instance_from(model: type[M], fields: tuple[str, ...], values: Sequence[Any]) -> M:
+    """A `model` instance from `values` as the database gave them for `fields` (attribute
+    names, in the model's field order), converted as the ORM converts them."""
+    values = list(values)
+    for index, column, converters in _converters(model, fields, connection.vendor):
+        for converter in converters:
+            values[index] = converter(values[index], column, connection)
+    return model.from_db(connection.alias, fields, values)
 
 
 def model_columns(model: type[Model], fields: tuple[str, ...], alias: str) -> str:

@@ -42,6 +42,25 @@ _CURRENT_STATEMENT = (
 )
 
 
+def current_verification_join(user_id_column: str, alias: str) -> str:
+    """A LEFT JOIN that adds the current verification of the user whose ID is in
+    `user_id_column`, as `alias` (all NULL when there is none), for a statement that reads the
+    user anyway; its one parameter is the current time. The result goes to
+    remember_current_verification."""
+    table = IdentityVerification._meta.db_table
+    return (
+        f" LEFT JOIN {table} {alias} ON {alias}.id = (SELECT c.id FROM {table} c"  # noqa: S608  (our names)
+        f" WHERE c.user_id = {user_id_column} AND c.expires_at > %s"
+        f" ORDER BY c.verified_at DESC LIMIT 1)"
+    )
+
+
+def remember_current_verification(user: Any, verification: IdentityVerification | None) -> None:
+    """Keep the current verification a statement read with the user (current_verification_join),
+    so that current_verification does not ask again in this request."""
+    setattr(user, _CACHE_ATTRIBUTE, (verification,))
+
+
 def forget_current_verification(user: Any) -> None:
     """After a new verification, the next question reads the database again."""
     if hasattr(user, _CACHE_ATTRIBUTE):

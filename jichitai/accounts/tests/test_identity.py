@@ -259,3 +259,40 @@ def test_private_key_jwt_client_authentication(
     pem.write_bytes(RSAKey.generate_key(2048).as_pem(private=True))
     assert _verify(client).status_code == 400
     assert IdentityVerification.objects.count() == 1
+
+
+def test_an_api_token_s_user_comes_with_the_current_verification(
+    make_user, django_assert_num_queries
+) -> None:
+    from jichitai.accounts import api_tokens
+
+    user = make_user("resident")
+    _token, text = api_tokens.create_token(user, name="test", days=30)
+    api_tokens.user_for_token(text)  # notes the first use (an UPDATE, once a minute)
+    link = IdentityLink.objects.create(user=user, issuer="https://idp.example.jp", subject="s1")
+    now = timezone.now()
+
+    def verification(level: str, verified_days_ago: int, expires_in_days: int):
+        return IdentityVerification.objects.create(
+            user=user,
+            link=link,
+            provider="sample",
+            level=level,
+            verified_at=now - dt.timedelta(days=verified_days_ago),
+            expires_at=now + dt.timedelta(days=expires_in_days),
+        )
+
+    verification("verified", 30, -1)  # expired
+    older = verification("verified", 10, 5)
+    latest = verification("account", 2, 5)
+
+    with django_assert_num_queries(1):
+        found = api_tokens.user_for_token(text)
+        assert selectors.current_verification(found) == latest
+    assert selectors.current_verification(found).level == "account"
+    latest.delete()
+    with django_assert_num_queries(1):
+        assert selectors.current_verification(api_tokens.user_for_token(text)) == older
+    IdentityVerification.objects.all().delete()
+    with django_assert_num_queries(1):
+        assert selectors.current_verification(api_tokens.user_for_token(text)) is None
