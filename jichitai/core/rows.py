@@ -79,7 +79,9 @@ def _converters(
     for index, name in enumerate(fields):
         field = by_name[name]
         column = field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        # Field.get_db_converters is Django's (the ORM's compiler calls it); the stubs omit it.
+        own = field.get_db_converters(connection)  # type: ignore[attr-defined]
+        converters = connection.ops.get_db_converters(column) + own
         if converters:
             found.append((index, column, converters))
     return found

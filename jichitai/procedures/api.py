@@ -4,7 +4,7 @@ with a personal API token.
 No `from __future__ import annotations` here: django-ninja reads these annotations at runtime.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
@@ -179,7 +179,7 @@ def _as_replayed(application: Application, procedure: Procedure) -> Application:
     if application.procedure_id == procedure.pk:
         application.procedure = procedure
         if application.form_version_id == procedure.live_form_id:
-            application.form_version = procedure.live_form
+            application.form_version = cast(FormVersion, procedure.live_form)
     prefetch_related_objects([application], "events")
     return application
 

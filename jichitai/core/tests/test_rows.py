@@ -2,44 +2,34 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
-from jichitai.accounts.models import User
+from jichitai.core.models import Municipality
 from jichitai.core.rows import all_fields, fetch_instance, model_columns
 
 pytestmark = pytest.mark.django_db
 
+_READ = ("id", "name_ja", "code", "is_sample_data")
 _STATEMENT = (
-    f"SELECT {model_columns(User, ('id', 'email', 'is_active', 'date_joined'), 'u')},"  # noqa: S608
-    f" 40 + 2 AS answer FROM {User._meta.db_table} u WHERE u.email = %s"
+    f"SELECT {model_columns(Municipality, _READ, 'm')}, 40 + 2 AS answer"  # noqa: S608
+    f" FROM {Municipality._meta.db_table} m WHERE m.code = %s"
 )
 
 
-def test_a_row_becomes_an_instance_converted_as_the_orm_converts(make_user) -> None:
-    joined = timezone.now() - dt.timedelta(days=3)
-    user = make_user("resident", date_joined=joined)
-
-    found = fetch_instance(
-        User, _STATEMENT, [user.email], ("id", "email", "is_active", "date_joined"), ("answer",)
+def test_a_row_becomes_an_instance_converted_as_the_orm_converts() -> None:
+    stored = Municipality.objects.create(
+        name_ja="架空市", name_en="Kaku", code="999997", prefecture_ja="東京都", is_sample_data=True
     )
 
-    assert found == user and not found._state.adding
-    # SQLite gives text and integers; the instance holds what the ORM would give.
-    assert found.date_joined == joined and found.date_joined.tzinfo is not None
-    assert found.is_active is True
+    found = fetch_instance(Municipality, _STATEMENT, ["999997"], _READ, ("answer",))
+
+    assert found == stored and not found._state.adding
+    assert found.is_sample_data is True  # SQLite gives 1; the instance holds what the ORM gives
     assert found.answer == 42  # type: ignore[attr-defined]
     # Columns not read are deferred: asking for one reads it then.
-    assert found.get_deferred_fields() == set(all_fields(User)) - {
-        "id",
-        "email",
-        "is_active",
-        "date_joined",
-    }
-    assert found.display_name == user.display_name
+    assert found.get_deferred_fields() == set(all_fields(Municipality)) - set(_READ)
+    assert found.name_en == "Kaku"
 
 
-def test_no_row_is_none(db) -> None:
-    assert fetch_instance(User, _STATEMENT, ["nobody@example.jp"], ("id",)) is None
+def test_no_row_is_none() -> None:
+    assert fetch_instance(Municipality, _STATEMENT, ["999996"], _READ, ("answer",)) is None
