@@ -29,8 +29,9 @@ from jichitai.opendata.tabular.encoding import EncodingError, decode_table
 from jichitai.opendata.tabular.headers import find_header_row, normalise_label
 from jichitai.opendata.tabular.personal_data import PersonalDataFinding, find_personal_data
 from jichitai.opendata.tabular.report import PHASES, Issue, Report
+from jichitai.opendata.tabular.table import table_from_rows
 from jichitai.opendata.tabular.table_schema import SchemaError, TableSchema
-from jichitai.opendata.tabular.validator import table_from_rows, validate_table
+from jichitai.opendata.tabular.validator import validate_table
 from jichitai.opendata.tabular.xlsx import Formula, WorkbookRefused, read_first_sheet
 
 ISSUES_KEPT = 1000  # in the database, for the page; the full list goes to a CSV file

@@ -10,8 +10,6 @@ the cost is one Python call per unusual distinct value instead of one per cell.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +20,9 @@ import polars as pl
 
 from jichitai.opendata.tabular.cells import FieldJudge, reader_for
 from jichitai.opendata.tabular.report import PHASES, Issue, Report
+from jichitai.opendata.tabular.table import Table, read_rows, table_from_rows
 from jichitai.opendata.tabular.table_schema import Field, TableSchema
+from jichitai.opendata.tabular.unquoted import unquoted_table
 
 # Canonical spellings polars can check and convert in bulk, per type (and format).
 _FAST: dict[tuple[str, str], tuple[str, Any]] = {
@@ -47,65 +47,10 @@ _BOUNDS = {
 }
 
 
-@dataclass
-class Table:
-    frame: pl.DataFrame
-    short_rows: dict[int, int]  # row index → number of cells present
-    extra_cells: list[tuple[int, int, str]]  # (row index, field number, cell)
-
-
-def read_rows(text: str) -> tuple[list[str], list[list[str]]]:
-    """The header and the rows of CSV text (RFC 4180; quoted cells may hold line breaks)."""
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows:
-        return [], []
-    return rows[0], rows[1:]
-
-
-def table_from_rows(rows: list[list[str]], width: int) -> Table:
-    """Rows as a table of `width` columns: short rows padded with absent cells, long rows
-    cut, both remembered for the report. Adjusts the rows list in place."""
-    short: dict[int, int] = {}
-    extra: list[tuple[int, int, str]] = []
-    irregular = [index for index, row in enumerate(rows) if len(row) != width]
-    for index in irregular:
-        row = rows[index]
-        if len(row) < width:
-            short[index] = len(row)
-            rows[index] = row + [None] * (width - len(row))  # type: ignore[list-item]
-        else:
-            extra += [(index, number, cell) for number, cell in enumerate(row[width:], width + 1)]
-            rows[index] = row[:width]
-    names = [f"c{number}" for number in range(width)]
-    frame = pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
-    return Table(frame, short, extra)
-
-
-def _unquoted_table(lines: list[str], width: int) -> Table:
-    """A table from CSV lines that hold no quote character: then every line is one record and
-    every comma separates cells, so polars splits them all at once, exactly as csv would.
-    Cells past a short row's end come out null (absent), not empty."""
-    series = pl.Series(lines, dtype=pl.String).str.strip_suffix("\r")
-    counts = (series.str.count_matches(",", literal=True) + 1).to_list()
-    frame = (
-        series.str.split_exact(",", width - 1)
-        .struct.rename_fields([f"c{number}" for number in range(width)])
-        .struct.unnest()
-    )
-    # An empty line is a record of no cells at all.
-    frame = frame.with_columns(pl.when(series == "").then(None).otherwise(pl.col("c0")).alias("c0"))
-    short: dict[int, int] = {}
-    extra: list[tuple[int, int, str]] = []
-    for index in (i for i, count in enumerate(counts) if count != width):
-        cells = [] if series[index] == "" else series[index].split(",")
-        if len(cells) < width:
-            short[index] = len(cells)
-        else:
-            extra += [(index, number, cell) for number, cell in enumerate(cells[width:], width + 1)]
-    return Table(frame, short, extra)
-
-
 def _missing(column: pl.Series, missing_values: tuple[str, ...]) -> pl.Series:
+    if missing_values == ("",):
+        # The usual case, by the length alone (no hashing of every cell).
+        return column.str.len_bytes().fill_null(0) == 0
     return column.is_null() | column.is_in(list(missing_values))
 
 
@@ -126,17 +71,24 @@ def _comparable(value: Any) -> Any:
 
 @dataclass
 class _Checked:
-    type_bad: pl.Series
+    type_bad: pl.Series | None  # rows whose cell is not of the type (None: no such row)
     failed: dict[str, pl.Series]  # constraint name → rows breaking it
-    parsed: pl.Series  # values for uniqueness (null when missing or unreadable)
+    # Values for uniqueness and keys (null when missing or unreadable); only for the fields
+    # that are unique or in the primary key, as no other check reads them.
+    parsed: pl.Series | None
 
 
-def _check_field(field: Field, column: pl.Series, missing: pl.Series) -> _Checked:
+def _check_field(field: Field, column: pl.Series, missing: pl.Series, keep: bool) -> _Checked:
     present = ~missing
     fast = _FAST.get((field.type, field.format))
     if field.type == "string" and field.format == "default":
-        fast_ok, parsed = present, column
-    elif field.type == "boolean":
+        # Every present cell is a string: only the constraints are left to check.
+        failed = {
+            name: _fast_constraint(field, name, column, column) & present for name in _names(field)
+        }
+        kept = pl.select(pl.when(present).then(column)).to_series() if keep else None
+        return _Checked(None, failed, kept)
+    if field.type == "boolean":
         allowed = [*field.true_values, *field.false_values]
         fast_ok = present & column.is_in(allowed)
         parsed = column.replace_strict(
@@ -155,27 +107,30 @@ def _check_field(field: Field, column: pl.Series, missing: pl.Series) -> _Checke
     failed = {
         name: _fast_constraint(field, name, column, parsed) & fast_ok for name in _names(field)
     }
-    type_bad = pl.repeat(False, len(column), eager=True)
+    type_bad = None
 
     # Everything else, one distinct value at a time, read exactly as the standard reads it.
-    slow = column.filter(present & ~fast_ok).unique().to_list()
+    slow_mask = present & ~fast_ok
+    slow = column.filter(slow_mask).unique().to_list()
     if slow:
         judge = FieldJudge(field)
         verdicts = {cell: judge(cell) for cell in slow}
-        slow_mask = present & ~fast_ok
         unreadable = [cell for cell, (_, why) in verdicts.items() if why == ("type",)]
-        type_bad = slow_mask & column.is_in(unreadable)
+        if unreadable:
+            type_bad = slow_mask & column.is_in(unreadable)
         for name in failed:
             breaking = [cell for cell, (_, why) in verdicts.items() if name in why]
             if breaking:
                 failed[name] = failed[name] | (slow_mask & column.is_in(breaking))
         values = {cell: _comparable(value) for cell, (value, why) in verdicts.items()}
-        readable = {cell: value for cell, value in values.items() if value is not None}
-        if readable:
-            slow_parsed = column.replace_strict(readable, default=None, return_dtype=parsed.dtype)
+        read = {cell: value for cell, value in values.items() if value is not None}
+        if read and keep:
+            slow_parsed = column.replace_strict(read, default=None, return_dtype=parsed.dtype)
             parsed = pl.select(pl.when(fast_ok).then(parsed).otherwise(slow_parsed)).to_series()
-    parsed = pl.select(pl.when(fast_ok | (present & ~type_bad)).then(parsed)).to_series()
-    return _Checked(type_bad, failed, parsed)
+    if not keep:
+        return _Checked(type_bad, failed, None)
+    readable = present if type_bad is None else present & ~type_bad
+    return _Checked(type_bad, failed, pl.select(pl.when(readable).then(parsed)).to_series())
 
 
 def _names(field: Field) -> list[str]:
@@ -219,25 +174,37 @@ def _check_in_chunks(
     """Each field's checks, CHUNK_ROWS rows at a time (a cell's checks depend on that cell
     only; uniqueness and keys are judged afterwards over the joined results)."""
     height = frame.height
+    keyed = set(schema.primary_key)
     parts: list[list[_Checked]] = [[] for _ in schema.fields]
     for offset in range(0, max(height, 1), CHUNK_ROWS):
         for number, field in enumerate(schema.fields):
             column = frame[f"c{number}"].slice(offset, CHUNK_ROWS)
+            keep = field.unique or field.name in keyed
             parts[number].append(
-                _check_field(field, column, missing[number].slice(offset, CHUNK_ROWS))
+                _check_field(field, column, missing[number].slice(offset, CHUNK_ROWS), keep)
             )
         if progress is not None:
             progress(min(offset + CHUNK_ROWS, height), height)
-    return [_joined(chunks) for chunks in parts]
+    lengths = [min(CHUNK_ROWS, height - offset) for offset in range(0, max(height, 1), CHUNK_ROWS)]
+    return [_joined(chunks, lengths) for chunks in parts]
 
 
-def _joined(chunks: list[_Checked]) -> _Checked:
+def _joined(chunks: list[_Checked], lengths: list[int]) -> _Checked:
     if len(chunks) == 1:
         return chunks[0]
+    type_bad = None
+    if any(c.type_bad is not None for c in chunks):
+        type_bad = pl.concat(
+            [
+                pl.repeat(False, rows, eager=True) if c.type_bad is None else c.type_bad
+                for c, rows in zip(chunks, lengths, strict=True)
+            ]
+        )
+    kept = [c.parsed for c in chunks if c.parsed is not None]  # all chunks of a field or none
     return _Checked(
-        pl.concat([c.type_bad for c in chunks]),
+        type_bad,
         {name: pl.concat([c.failed[name] for c in chunks]) for name in chunks[0].failed},
-        pl.concat([c.parsed for c in chunks]),
+        pl.concat(kept) if kept else None,
     )
 
 
@@ -277,7 +244,8 @@ def validate_table(
     for number, field in enumerate(schema.fields, 1):
         column = table.frame[f"c{number - 1}"]
         result = checked[number - 1]
-        for index in _rows(result.type_bad & not_blank):
+        type_bad = [] if result.type_bad is None else _rows(result.type_bad & not_blank)
+        for index in type_bad:
             issues.append(
                 Issue(
                     "type-error", index + row_number, field.name, number, column[index], field.type
@@ -302,7 +270,7 @@ def validate_table(
                         name,
                     )
                 )
-        if field.unique:
+        if result.parsed is not None and field.unique:
             duplicate = result.parsed.is_not_null() & ~result.parsed.is_first_distinct()
             # Nulls are never duplicates of each other.
             for index in _rows(duplicate & not_blank):
@@ -335,11 +303,17 @@ def validate_table(
     return Report(labels, table.frame.height, issues[:limit_errors], len(issues))
 
 
+def _kept(checked: _Checked) -> pl.Series:
+    if checked.parsed is None:
+        raise ValueError("a key field's values were not kept")
+    return checked.parsed
+
+
 def _primary_key_issues(
     schema: TableSchema, checked: list[_Checked], first_row: int
 ) -> list[Issue]:
     positions = [schema.field_names.index(name) for name in schema.primary_key]
-    key = pl.DataFrame({f"k{i}": checked[p].parsed for i, p in enumerate(positions)})
+    key = pl.DataFrame({f"k{i}": _kept(checked[p]) for i, p in enumerate(positions)})
     all_null = key.select(pl.all_horizontal(pl.all().is_null())).to_series()
     first = key.select(pl.struct(pl.all()).is_first_distinct()).to_series()
     duplicate = ~first & ~all_null
@@ -348,12 +322,12 @@ def _primary_key_issues(
 
 def validate_csv(text: str, schema: TableSchema, *, limit_errors: int | None = 1000) -> Report:
     """Check CSV text whose first line is the header and whose columns follow the schema."""
-    if '"' in text:
-        labels, rows = read_rows(text)
-        return validate_rows(labels, rows, schema, limit_errors=limit_errors)
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()  # The line break that ends the last record.
-    labels = lines[0].rstrip("\r").split(",") if lines else []
-    table = _unquoted_table(lines[1:], len(schema.fields))
-    return validate_table(labels, table, schema, limit_errors)
+    if '"' not in text:
+        # Every line a record: polars reads the cells (the header line is ours to split).
+        table = unquoted_table(text.encode(), len(schema.fields), skip_lines=1)
+        if table is not None:
+            end = text.find("\n")
+            labels = (text if end < 0 else text[:end]).rstrip("\r").split(",") if text else []
+            return validate_table(labels, table, schema, limit_errors)
+    labels, rows = read_rows(text)
+    return validate_rows(labels, rows, schema, limit_errors=limit_errors)
