@@ -107,7 +107,7 @@ def main() -> None:
         started = time.perf_counter()
         decoded = decode_table(path.read_bytes())
         ours = validate_csv(
-            decoded.text, TableSchema.from_descriptor(layout.descriptor), limit_errors=limit
+            decoded, TableSchema.from_descriptor(layout.descriptor), limit_errors=limit
         )
         our_seconds = time.perf_counter() - started
 

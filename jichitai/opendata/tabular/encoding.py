@@ -10,20 +10,35 @@ tried first and CP932 second. Anything else is refused, with where decoding fail
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
 
+import polars as pl
 from django.utils.translation import gettext as _
+
+UTF8_PIECE = 1 << 22  # bytes checked at a time (at least 4: one character's longest form)
 
 
 class EncodingError(ValueError):
     """The bytes are none of the encodings we accept; the message says where it broke."""
 
 
-@dataclass(frozen=True)
 class Decoded:
-    text: str
-    encoding: str  # "utf-8", "cp932" or "utf-16"
-    bom: bool
+    """A table's text and how it was encoded. UTF-8 input keeps its bytes (without the BOM)
+    and becomes a Python string only when asked: polars reads UTF-8 itself, and decoding a
+    million-row file costs a good share of its whole check."""
+
+    def __init__(
+        self, encoding: str, bom: bool, *, text: str | None = None, utf8: bytes | None = None
+    ) -> None:
+        self.encoding = encoding  # "utf-8", "cp932" or "utf-16"
+        self.bom = bom
+        self.utf8 = utf8  # the text's UTF-8 bytes, known to be valid, for UTF-8 input
+        self._text = text
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self.utf8.decode("utf-8") if self.utf8 is not None else ""
+        return self._text
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
@@ -43,17 +58,37 @@ def _utf16_without_bom(raw: bytes) -> str | None:
 
 def decode_table(raw: bytes) -> Decoded:
     if raw.startswith(codecs.BOM_UTF8):
-        return Decoded(_strict(raw[3:], "utf-8"), "utf-8", bom=True)
+        body = raw[3:]
+        if _is_utf8(body):
+            return Decoded("utf-8", bom=True, utf8=body)
+        return Decoded("utf-8", bom=True, text=_strict(body, "utf-8"))  # raises, saying where
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return Decoded(_strict(raw, "utf-16"), "utf-16", bom=True)
+        return Decoded("utf-16", bom=True, text=_strict(raw, "utf-16"))
     utf16 = _utf16_without_bom(raw)
     if utf16:
-        return Decoded(_strict(raw, utf16), "utf-16", bom=False)
-    try:
-        return Decoded(raw.decode("utf-8"), "utf-8", bom=False)
-    except UnicodeDecodeError:
-        pass
-    return Decoded(_strict(raw, "cp932"), "cp932", bom=False)
+        return Decoded("utf-16", bom=False, text=_strict(raw, utf16))
+    if _is_utf8(raw):
+        return Decoded("utf-8", bom=False, utf8=raw)
+    return Decoded("cp932", bom=False, text=_strict(raw, "cp932"))
+
+
+def _is_utf8(raw: bytes) -> bool:
+    """Whether the bytes are valid UTF-8 (as strict as Python's decoder: no surrogates, no
+    overlong forms), checked in polars' native code without building a Python string, a
+    piece at a time (a copy of a whole large file would cost more than the check)."""
+    start = 0
+    while start < len(raw):
+        end = min(start + UTF8_PIECE, len(raw))
+        # Cut before a character's first byte; a fourth continuation byte is invalid anyway.
+        for _step in range(3):
+            if start + 1 < end < len(raw) and 0x80 <= raw[end] < 0xC0:
+                end -= 1
+        try:
+            pl.Series([raw[start:end]], dtype=pl.Binary).cast(pl.String)
+        except pl.exceptions.ComputeError:
+            return False
+        start = end
+    return True
 
 
 def _strict(raw: bytes, encoding: str) -> str:

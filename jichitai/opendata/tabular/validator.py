@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from jichitai.opendata.tabular.cells import FieldJudge, reader_for
+from jichitai.opendata.tabular.encoding import Decoded
 from jichitai.opendata.tabular.report import PHASES, Issue, Report
 from jichitai.opendata.tabular.table import Table, read_rows, table_from_rows
 from jichitai.opendata.tabular.table_schema import Field, TableSchema
@@ -320,14 +321,32 @@ def _primary_key_issues(
     return [Issue("primary-key", index + first_row) for index in _rows(all_null | duplicate)]
 
 
-def validate_csv(text: str, schema: TableSchema, *, limit_errors: int | None = 1000) -> Report:
-    """Check CSV text whose first line is the header and whose columns follow the schema."""
-    if '"' not in text:
+def validate_csv(
+    source: str | Decoded, schema: TableSchema, *, limit_errors: int | None = 1000
+) -> Report:
+    """Check CSV (text, or a decoded file) whose first line is the header and whose columns
+    follow the schema."""
+    data = _unquoted_utf8(source)
+    if data is not None:
         # Every line a record: polars reads the cells (the header line is ours to split).
-        table = unquoted_table(text.encode(), len(schema.fields), skip_lines=1)
+        table = unquoted_table(data, len(schema.fields), skip_lines=1)
         if table is not None:
-            end = text.find("\n")
-            labels = (text if end < 0 else text[:end]).rstrip("\r").split(",") if text else []
-            return validate_table(labels, table, schema, limit_errors)
-    labels, rows = read_rows(text)
+            return validate_table(_header(data), table, schema, limit_errors)
+    labels, rows = read_rows(source.text if isinstance(source, Decoded) else source)
     return validate_rows(labels, rows, schema, limit_errors=limit_errors)
+
+
+def _unquoted_utf8(source: str | Decoded) -> bytes | None:
+    """The UTF-8 bytes of CSV that holds no quote character; None when it holds one."""
+    if isinstance(source, Decoded) and source.utf8 is not None:
+        # UTF-8 already: no round trip through a Python string.
+        return None if b'"' in source.utf8 else source.utf8
+    text = source.text if isinstance(source, Decoded) else source
+    return None if '"' in text else text.encode()
+
+
+def _header(data: bytes) -> list[str]:
+    """The labels of the first line of CSV bytes without quotes."""
+    end = data.find(b"\n")
+    line = (data if end < 0 else data[:end]).decode("utf-8")
+    return line.rstrip("\r").split(",") if data else []

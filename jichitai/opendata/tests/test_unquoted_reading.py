@@ -2,16 +2,24 @@
 
 Both must give the same table — cells, absent cells of short rows (null, not empty), extra
 cells of long rows, empty lines as records of no cells — and so the same report, whether every
-line has the schema's width or some do not.
+line has the schema's width or some do not. UTF-8 files reach polars as their own bytes,
+checked as strictly as Python's decoder would.
 """
 
 from __future__ import annotations
 
+import codecs
+from typing import Any
+from unittest import mock
+
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from jichitai.opendata.tabular import encoding
+from jichitai.opendata.tabular.encoding import EncodingError, decode_table
 from jichitai.opendata.tabular.table import Table, read_rows, table_from_rows
 from jichitai.opendata.tabular.table_schema import TableSchema
 from jichitai.opendata.tabular.unquoted import unquoted_table
@@ -115,3 +123,55 @@ def test_width_is_the_schema_s_not_the_file_s() -> None:
     text = "a,b,c\n1,2,3\n"
     frame = polars_table(text, 2).frame
     assert frame.columns == ["c0", "c1"] and frame.dtypes == [pl.String, pl.String]
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.encode("utf-8"),
+        lambda text: codecs.BOM_UTF8 + text.encode("utf-8"),
+        lambda text: text.encode("cp932"),
+        lambda text: text.encode("utf-16"),
+    ],
+    ids=["utf-8", "utf-8 with BOM", "cp932", "utf-16"],
+)
+@pytest.mark.parametrize("quoted", [False, True], ids=["unquoted", "quoted"])
+def test_a_decoded_file_gets_the_report_of_its_text(encode: Any, quoted: bool) -> None:
+    text = f"{HEADER}\r\n大田区役所,x,有\r\n,,,\r\n蒲田,1,有,①髙﨑\r\n"
+    if quoted:
+        text += '"池上,本門寺",2,無,"改\r\n行"\r\n'
+    decoded = decode_table(encode(text))
+    ours = validate_csv(decoded, SCHEMA, limit_errors=None)
+    assert [(i, i.message) for i in ours.issues] == exact_report(text) != []
+    assert (ours.labels, ours.row_count) == (HEADER.split(","), 4 if quoted else 3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    raw=st.binary(max_size=24) | st.text(max_size=12).map(str.encode),
+    piece=st.sampled_from([4, 5, 7, 1 << 22]),
+)
+def test_utf8_is_recognised_exactly_as_python_decodes_it(raw: bytes, piece: int) -> None:
+    """Whatever the size of the pieces checked at a time (cut inside characters or not)."""
+    with mock.patch.object(encoding, "UTF8_PIECE", piece):
+        assert_recognised_as_python_decodes(raw)
+
+
+def assert_recognised_as_python_decodes(raw: bytes) -> None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    body = codecs.BOM_UTF8 + raw
+    if text is None:
+        with pytest.raises(EncodingError):
+            decode_table(body)
+    else:
+        decoded = decode_table(body)
+        assert (decoded.encoding, decoded.utf8, decoded.text) == ("utf-8", raw, text)
+
+
+@pytest.mark.parametrize("raw", [b"\xed\xa0\x80", b"\xc0\x80", b"\xf4\x90\x80\x80", b"a\xe3\x81"])
+def test_surrogates_overlong_and_cut_sequences_are_not_utf8(raw: bytes) -> None:
+    with pytest.raises(EncodingError, match="1 行目付近"):
+        decode_table(codecs.BOM_UTF8 + raw)
