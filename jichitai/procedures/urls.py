@@ -3,13 +3,22 @@ from django.urls import path
 from jichitai.procedures.views import (
     apply,
     back_office,
-    builder,
     catalogue,
     corrections,
     documents,
     notification_templates,
     notifications,
 )
+from jichitai.procedures.views.builder import (
+    conditions,
+    overview,
+    pages,
+    preview,
+    publishing,
+    questions,
+    transfer,
+)
+from jichitai.procedures.views.builder import procedures as builder_procedures
 
 app_name = "procedures"
 
@@ -121,45 +130,45 @@ urlpatterns = [
     *[
         path(f"staff/builder/{route}", view, name=f"builder{name}")
         for route, view, name in [
-            ("", builder.index, ""),
-            ("new/", builder.procedure_new, "_new"),
-            ("<slug:slug>/", builder.form_overview, "_form"),
-            ("<slug:slug>/details/", builder.procedure_edit, "_details"),
-            ("<slug:slug>/settings/", builder.form_settings, "_settings"),
-            ("<slug:slug>/pages/", builder.page_add, "_page_add"),
-            ("<slug:slug>/pages/<slug:page_id>/", builder.page_detail, "_page"),
+            ("", builder_procedures.index, ""),
+            ("new/", builder_procedures.procedure_new, "_new"),
+            ("<slug:slug>/", overview.form_overview, "_form"),
+            ("<slug:slug>/details/", builder_procedures.procedure_edit, "_details"),
+            ("<slug:slug>/settings/", overview.form_settings, "_settings"),
+            ("<slug:slug>/pages/", pages.page_add, "_page_add"),
+            ("<slug:slug>/pages/<slug:page_id>/", pages.page_detail, "_page"),
             (
                 "<slug:slug>/pages/<slug:page_id>/conditions/",
-                builder.condition_add,
+                conditions.condition_add,
                 "_condition_add",
             ),
             (
                 "<slug:slug>/pages/<slug:page_id>/conditions/<int:position>/delete/",
-                builder.condition_delete,
+                conditions.condition_delete,
                 "_condition_delete",
             ),
             (
                 "<slug:slug>/pages/<slug:page_id>/questions/",
-                builder.question_edit,
+                questions.question_edit,
                 "_question_add",
             ),
             (
                 "<slug:slug>/pages/<slug:page_id>/questions/<slug:question_id>/",
-                builder.question_edit,
+                questions.question_edit,
                 "_question",
             ),
             (
                 "<slug:slug>/pages/<slug:page_id>/questions/<slug:question_id>/<str:action>/",
-                builder.question_action,
+                questions.question_action,
                 "_question_action",
             ),
-            ("<slug:slug>/pages/<slug:page_id>/<str:action>/", builder.page_action, "_page_action"),
-            ("<slug:slug>/preview/", builder.preview, "_preview"),
-            ("<slug:slug>/preview/<slug:page_id>/", builder.preview, "_preview_page"),
-            ("<slug:slug>/publish/", builder.publish, "_publish"),
-            ("<slug:slug>/unpublish/", builder.unpublish, "_unpublish"),
-            ("<slug:slug>/import/", builder.import_json, "_import"),
-            ("<slug:slug>/export/", builder.export_json, "_export"),
+            ("<slug:slug>/pages/<slug:page_id>/<str:action>/", pages.page_action, "_page_action"),
+            ("<slug:slug>/preview/", preview.preview, "_preview"),
+            ("<slug:slug>/preview/<slug:page_id>/", preview.preview, "_preview_page"),
+            ("<slug:slug>/publish/", publishing.publish, "_publish"),
+            ("<slug:slug>/unpublish/", publishing.unpublish, "_unpublish"),
+            ("<slug:slug>/import/", transfer.import_json, "_import"),
+            ("<slug:slug>/export/", transfer.export_json, "_export"),
         ]
     ],
 ]
