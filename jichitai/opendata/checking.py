@@ -25,12 +25,13 @@ from jichitai.opendata.standards import (
     missing_required_labels,
 )
 from jichitai.opendata.tabular import japanese_checks
-from jichitai.opendata.tabular.encoding import EncodingError, decode_table
-from jichitai.opendata.tabular.headers import find_header_row, normalise_label
+from jichitai.opendata.tabular.encoding import Decoded, EncodingError, decode_table
+from jichitai.opendata.tabular.headers import HEADER_SEARCH_ROWS, find_header_row, normalise_label
 from jichitai.opendata.tabular.personal_data import PersonalDataFinding, find_personal_data
 from jichitai.opendata.tabular.report import PHASES, Issue, Report
-from jichitai.opendata.tabular.table import table_from_rows
+from jichitai.opendata.tabular.table import Table, table_from_rows
 from jichitai.opendata.tabular.table_schema import SchemaError, TableSchema
+from jichitai.opendata.tabular.unquoted import first_records, one_record_per_line, unquoted_table
 from jichitai.opendata.tabular.validator import validate_table
 from jichitai.opendata.tabular.xlsx import Formula, WorkbookRefused, read_first_sheet
 
@@ -83,10 +84,9 @@ def check_bytes(
 ) -> FileCheck:
     """Check a file of the given format (as sniffed); raises Unreadable."""
     if file_format == "CSV":
-        rows, decoded = _csv_rows(raw, progress)
-        progress(20)
-        check = check_table(rows, "CSV", standard=standard, progress=progress)
-        check.encoding, check.bom = decoded
+        decoded = _decoded_csv(raw)
+        check = _check_csv(decoded, standard, progress)
+        check.encoding, check.bom = decoded.encoding, decoded.bom
         return check
     if file_format == "XLSX":
         try:
@@ -109,20 +109,43 @@ def check_bytes(
     return FileCheck(file_format, Report([], 0))
 
 
-def _csv_rows(
-    raw: bytes, progress: Progress = _nothing
-) -> tuple[list[list[str]], tuple[str, bool]]:
+def _decoded_csv(raw: bytes) -> Decoded:
     try:
         decoded = decode_table(raw)
     except EncodingError as error:
         raise Unreadable(str(error)) from None
-    if "\x00" in decoded.text:
+    holds_nul = b"\x00" in decoded.utf8 if decoded.utf8 is not None else "\x00" in decoded.text
+    if holds_nul:
         raise Unreadable(
             _(
                 "表のテキストではないデータ（制御文字）が含まれています。"
                 "CSV 形式か確かめてください。"
             )
         )
+    return decoded
+
+
+def _check_csv(decoded: Decoded, standard: StandardDataset | None, progress: Progress) -> FileCheck:
+    """A CSV file's check. Where every line is one record (no quotes, as most files are),
+    polars reads the body straight from the bytes, which for a million rows is several times
+    faster than `csv`; the header is found among the first records either way, so the report
+    is the same."""
+    data = one_record_per_line(decoded)
+    if data is not None:
+        head = first_records(data, HEADER_SEARCH_ROWS)
+        if _holds_a_cell(head):
+            located = _locate_header(head, standard)
+            width = len(located.schema.fields)
+            table = unquoted_table(data, width, skip_lines=located.row + 1)
+            if table is not None:
+                progress(40)
+                return _check_body(located, table, "CSV", standard=standard, progress=progress)
+    rows = _csv_rows(decoded, progress)
+    progress(20)
+    return check_table(rows, "CSV", standard=standard, progress=progress)
+
+
+def _csv_rows(decoded: Decoded, progress: Progress = _nothing) -> list[list[str]]:
     text = io.StringIO(decoded.text, newline="")
     rows: list[list[str]] = []
     try:
@@ -133,7 +156,7 @@ def _csv_rows(
                 progress(5 + 15 * text.tell() // max(len(decoded.text), 1))
     except csv.Error as error:
         raise Unreadable(_("CSV として読めません（%(reason)s）。") % {"reason": error}) from None
-    return rows, (decoded.encoding, decoded.bom)
+    return rows
 
 
 def schema_for(labels: list[str], match: StandardMatch | None) -> TableSchema:
@@ -181,6 +204,29 @@ def _standard_columns(
     return frozenset(standard), frozenset(typed)
 
 
+@dataclass(frozen=True)
+class _Header:
+    """Where a table's header is, its labels, the standard they match and the schema."""
+
+    row: int  # among the table's records, from 0
+    labels: list[str]
+    match: StandardMatch | None
+    schema: TableSchema
+
+
+def _holds_a_cell(rows: list[list[str]]) -> bool:
+    return any(any(cell.strip() for cell in row) for row in rows)
+
+
+def _locate_header(rows: list[list[str]], standard: StandardDataset | None) -> _Header:
+    """The header among the first rows; with `standard`, matched against that one only."""
+    first = find_header_row(rows)
+    match = match_standard([label.strip() for label in rows[first]], only=standard)
+    row = find_header_row(rows, match.layout.labels if match else ())
+    labels = [label.strip() for label in rows[row]]
+    return _Header(row, labels, match, schema_for(labels, match))
+
+
 def check_table(
     rows: list[list[str]],
     file_format: str,
@@ -193,15 +239,28 @@ def check_table(
     (the data set declares it, or the command line names it) the file is checked against
     that standard: its missing required columns are errors, its missing optional ones
     warnings; without, a standard is matched from the header when one fits."""
-    if not any(any(cell.strip() for cell in row) for row in rows):
+    if not _holds_a_cell(rows):
         raise Unreadable(_("表が空です。"))
-    first = find_header_row(rows)
-    match = match_standard([label.strip() for label in rows[first]], only=standard)
-    header = find_header_row(rows, match.layout.labels if match else ())
-    labels = [label.strip() for label in rows[header]]
+    located = _locate_header(rows, standard)
     progress(40)
-    schema = schema_for(labels, match)
-    table = table_from_rows(rows[header + 1 :], len(schema.fields))
+    table = table_from_rows(rows[located.row + 1 :], len(located.schema.fields))
+    return _check_body(
+        located, table, file_format, standard=standard, formulas=formulas, progress=progress
+    )
+
+
+def _check_body(
+    located: _Header,
+    table: Table,
+    file_format: str,
+    *,
+    standard: StandardDataset | None,
+    formulas: list[Formula] = (),  # type: ignore[assignment]
+    progress: Progress,
+) -> FileCheck:
+    """The checks of a table's records below its header: the schema, the standard's
+    columns, the Japanese checks and personal data."""
+    labels, match, schema = located.labels, located.match, located.schema
     repairs = japanese_checks.repair_municipality_codes(table.frame, labels)
     report = validate_table(
         labels,
@@ -241,7 +300,7 @@ def check_table(
         *japanese_checks.repair_issues(repairs, labels),
         *japanese_checks.swapped_coordinates(table.frame, labels),
         *japanese_checks.excel_serial_dates(table.frame, labels, date_columns),
-        *_formula_issues(formulas, labels, header),
+        *_formula_issues(formulas, labels, located.row),
     ]
     # A sheet's formula kept as text (no saved result) is already reported above.
     sheet_formulas = {(i.row_number, i.field_number) for i in warnings if i.type == "xlsx-formula"}

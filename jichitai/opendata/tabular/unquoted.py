@@ -10,8 +10,12 @@ to mark their absent cells (null) and remember their extra ones.
 
 from __future__ import annotations
 
+import csv
+import io
+
 import polars as pl
 
+from jichitai.opendata.tabular.encoding import Decoded
 from jichitai.opendata.tabular.table import Table, column_names
 
 # Bytes that never occur in a table's text, one of which separates "columns" when each line
@@ -23,6 +27,34 @@ _OPTIONS = {
     "empty_string_is_null": False,
     "raise_if_empty": False,
 }
+
+
+def one_record_per_line(source: str | Decoded) -> bytes | None:
+    """The UTF-8 bytes of CSV in which every line is one record, for unquoted_table: no quote
+    character (a quoted cell may hold commas and line breaks) and no carriage return but in a
+    CRLF (`csv` ends a record at a lone one, as old Mac files use it). None otherwise."""
+    if isinstance(source, Decoded) and source.utf8 is not None:
+        data = source.utf8  # UTF-8 already: no round trip through a Python string
+    else:
+        text = source.text if isinstance(source, Decoded) else source
+        if '"' in text:
+            return None
+        data = text.encode()
+    if b'"' in data or data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    return data
+
+
+def first_records(data: bytes, count: int) -> list[list[str]]:
+    """The first `count` records of bytes from one_record_per_line, as `csv` reads them."""
+    end = -1
+    for _line in range(count):
+        end = data.find(b"\n", end + 1)
+        if end < 0:
+            end = len(data)
+            break
+    head = data[: end + 1].decode("utf-8")
+    return list(csv.reader(io.StringIO(head, newline="")))
 
 
 def unquoted_table(data: bytes, width: int, *, skip_lines: int = 0) -> Table | None:

@@ -23,7 +23,7 @@ from jichitai.opendata.tabular.encoding import Decoded
 from jichitai.opendata.tabular.report import PHASES, Issue, Report
 from jichitai.opendata.tabular.table import Table, read_rows, table_from_rows
 from jichitai.opendata.tabular.table_schema import Field, TableSchema
-from jichitai.opendata.tabular.unquoted import unquoted_table
+from jichitai.opendata.tabular.unquoted import first_records, one_record_per_line, unquoted_table
 
 # Canonical spellings polars can check and convert in bulk, per type (and format).
 _FAST: dict[tuple[str, str], tuple[str, Any]] = {
@@ -326,27 +326,12 @@ def validate_csv(
 ) -> Report:
     """Check CSV (text, or a decoded file) whose first line is the header and whose columns
     follow the schema."""
-    data = _unquoted_utf8(source)
+    data = one_record_per_line(source)
     if data is not None:
-        # Every line a record: polars reads the cells (the header line is ours to split).
+        # polars reads the cells (the header line is ours to read).
         table = unquoted_table(data, len(schema.fields), skip_lines=1)
         if table is not None:
-            return validate_table(_header(data), table, schema, limit_errors)
+            labels = next(iter(first_records(data, 1)), [])
+            return validate_table(labels, table, schema, limit_errors)
     labels, rows = read_rows(source.text if isinstance(source, Decoded) else source)
     return validate_rows(labels, rows, schema, limit_errors=limit_errors)
-
-
-def _unquoted_utf8(source: str | Decoded) -> bytes | None:
-    """The UTF-8 bytes of CSV that holds no quote character; None when it holds one."""
-    if isinstance(source, Decoded) and source.utf8 is not None:
-        # UTF-8 already: no round trip through a Python string.
-        return None if b'"' in source.utf8 else source.utf8
-    text = source.text if isinstance(source, Decoded) else source
-    return None if '"' in text else text.encode()
-
-
-def _header(data: bytes) -> list[str]:
-    """The labels of the first line of CSV bytes without quotes."""
-    end = data.find(b"\n")
-    line = (data if end < 0 else data[:end]).decode("utf-8")
-    return line.rstrip("\r").split(",") if data else []

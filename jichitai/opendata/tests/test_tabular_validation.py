@@ -211,10 +211,27 @@ def test_progress_is_reported_per_chunk_of_rows(monkeypatch) -> None:
 
     monkeypatch.setattr(validator, "CHUNK_ROWS", 10)
     monkeypatch.setattr(checking, "READ_CHUNK_ROWS", 10)
-    text = "名称,数\r\n" + "".join(f"施設{n},{n}\r\n" for n in range(45))
+    # Quoted cells are read by `csv`, a chunk of lines at a time.
+    text = "名称,数\r\n" + "".join(f'"施設{n}",{n}\r\n' for n in range(45))
     seen: list[int] = []
     checking.check_bytes(text.encode(), "CSV", progress=seen.append)
     # Reading: after 10, 20, 30 and 40 lines; validating: after 10, 20, 30, 40 and 45 rows.
     reading, validating = seen[:4], seen[seen.index(40) + 1 : seen.index(85)]
     assert all(5 <= p <= 20 for p in reading) and reading == sorted(reading)
     assert validating == [40 + 40 * done // 45 for done in (10, 20, 30, 40, 45)]
+
+
+def test_progress_of_a_file_polars_reads_at_once_is_per_chunk_of_rows_checked(
+    monkeypatch,
+) -> None:
+    from jichitai.opendata import checking
+    from jichitai.opendata.tabular import validator
+
+    monkeypatch.setattr(validator, "CHUNK_ROWS", 10)
+    text = "名称,数\r\n" + "".join(f"施設{n},{n}\r\n" for n in range(45))
+    seen: list[int] = []
+    checking.check_bytes(text.encode(), "CSV", progress=seen.append)
+    validating = seen[seen.index(40) + 1 : seen.index(85)]
+    assert seen[: seen.index(40)] == [] and validating == [
+        40 + 40 * done // 45 for done in (10, 20, 30, 40, 45)
+    ]
