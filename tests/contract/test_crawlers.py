@@ -67,7 +67,8 @@ def test_sitemap_lists_public_pages_only(
     # Procedures: published ones with their update date, never the unpublished one.
     for key in ["gomi", "jido", "tennyu"]:
         procedure = catalogue[key]
-        expected = timezone.localtime(procedure.updated_at, dt.UTC).date().isoformat()
+        # Django writes lastmod as a date in the site's time zone (Asia/Tokyo), not UTC.
+        expected = timezone.localtime(procedure.updated_at).date().isoformat()
         assert entries[f"{base}/procedures/{procedure.slug}/"] == expected
     assert f"{base}/procedures/mikokai/" not in entries
     assert f"{base}/life-events/moving/" in entries
