@@ -146,7 +146,9 @@ else:
     # of being parsed and planned every time: a surge of applications repeats the same few.
     # A connection pooler in front of PostgreSQL must then keep prepared statements per
     # session (PgBouncer 1.21+ with max_prepared_statements, or session pooling).
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
+    # Django turns psycopg's preparing off unless prepare_threshold is given: 5 is psycopg's own
+    # default (a statement is prepared on its fifth run on a connection).
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from typing import Any
 
 import polars as pl
 import pytest
+from django.db import connections
 
 from jichitai.opendata.datastore.columns import typed_frame
 from jichitai.opendata.datastore.loader import load_frame
@@ -382,3 +384,32 @@ class TestVisibility:
             404,
             "Not Found Error",
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_after_another_connection_reloads_the_table_with_other_types(client, make_dataset):
+    """psycopg prepares a statement a connection runs again and again; PostgreSQL then refuses
+    it ("cached plan must not change result type") once the upload worker, on its own
+    connection, has replaced the table with other column types. Datastore reads are never
+    prepared, so the next search simply answers with the new table."""
+    dataset = make_dataset("公共施設一覧", name="reloaded", resources=[{"name": "施設CSV"}])
+    resource = dataset.resources.get()
+    counted = TableSchema.from_descriptor(
+        {"fields": [{"name": "名称"}, {"name": "定員", "type": "integer"}]}
+    )
+    load(resource, ["名称", "定員"], [["大森図書館", "120"]], counted)
+    for _ in range(8):
+        assert ok(search(client, resource_id=str(resource.pk)))["records"][0]["定員"] == 120
+
+    def reload_as_text() -> None:
+        try:
+            load(resource, ["名称", "定員"], [["大森図書館", "約120"]])
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=reload_as_text)
+    worker.start()
+    worker.join()
+    found = ok(search(client, resource_id=str(resource.pk)))
+    assert found["records"][0]["定員"] == "約120"
+    assert {"id": "定員", "type": "text"} in found["fields"]
