@@ -44,7 +44,7 @@ from jichitai.opendata.dcat.vocabulary import (
     media_type,
 )
 from jichitai.opendata.licences import Licence, licence_by_id
-from jichitai.opendata.models import Dataset, Group, Resource
+from jichitai.opendata.models import CheckStatus, Dataset, Group, Resource
 from jichitai.opendata.standards import standard_by_id
 
 PREFIXES = {
@@ -260,7 +260,7 @@ class CatalogGraph:
             self.add(node, DCTERMS.temporal, self.period(dataset))
         if dataset.spatial:
             self.add(node, DCTERMS.spatial, self.location(dataset.spatial))
-        if dataset.conforms_to:
+        if dataset.conforms_to and not _publishes_a_failing_file(dataset):
             self.add(node, DCTERMS.conformsTo, self.standard(dataset.conforms_to))
         licence = licence_by_id(dataset.license_id)
         for resource in dataset.resources.all():
@@ -355,6 +355,21 @@ class CatalogGraph:
         if not code:
             self.add(node, RDFS.label, Literal(format_name))
         return node
+
+
+def _publishes_a_failing_file(dataset: Dataset) -> bool:
+    """A published file fails the standard the data set has declared since (it stays
+    published, flagged to staff: selectors.failing_published_files): the catalog must not claim
+    a conformance the data does not have. Reads the prefetched resources' published files."""
+    return any(
+        resource.published_file is not None and resource.published_file.status in _NOT_CONFORMING
+        for resource in dataset.resources.all()
+    )
+
+
+# A file that failed its check, or could not be read, does not conform; one held back for
+# personal data may (that is another question, and staff are already told of it).
+_NOT_CONFORMING = frozenset({CheckStatus.FAILED, CheckStatus.UNREADABLE})
 
 
 def catalog_graph(

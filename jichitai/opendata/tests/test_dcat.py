@@ -18,7 +18,7 @@ from rdflib.term import Node
 
 from jichitai.opendata.dcat import selectors
 from jichitai.opendata.dcat.vocabulary import DCAT_VERSION, HYDRA, VCARD
-from jichitai.opendata.models import Dataset, UpdateFrequency
+from jichitai.opendata.models import CheckStatus, Dataset, ResourceFile, UpdateFrequency
 from jichitai.opendata.services.uploads import check_file, publish_file, receive_upload
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +157,24 @@ def test_dataset_with_every_field_conforms_and_carries_them(
     link = next(d for d in distributions if d != uploaded)
     assert graph.value(link, DCAT.accessURL) == URIRef("https://example.jp/a.csv")
     assert graph.value(link, DCAT.downloadURL) == URIRef("https://example.jp/a.csv")
+
+
+@pytest.mark.parametrize("status", [CheckStatus.FAILED, CheckStatus.UNREADABLE])
+def test_no_conformance_claimed_while_a_published_file_fails(
+    client: Client, full_dataset: Dataset, shapes: Graph, status: str
+) -> None:
+    """Checked again against a standard declared since, a published file fails: it stays
+    published (staff are told), and the catalog stops claiming the standard until it passes."""
+    resource = full_dataset.resources.get(name="避難場所一覧（CSV）")
+    ResourceFile.objects.filter(pk=resource.published_file_id).update(status=status)
+    graph = _fetch(client, "/dataset/evacuation-sites.ttl", "ttl")
+    _assert_conforms(graph, shapes)
+    node = URIRef(f"{BASE}/dataset/{full_dataset.pk}")
+    assert graph.value(node, DCTERMS.conformsTo) is None
+    assert len(list(graph.objects(node, DCAT.distribution))) == 2  # still published
+    ResourceFile.objects.filter(pk=resource.published_file_id).update(status=CheckStatus.PASSED)
+    graph = _fetch(client, "/dataset/evacuation-sites.ttl", "ttl")
+    assert graph.value(node, DCTERMS.conformsTo) is not None
 
 
 def test_dataset_by_id_and_its_uris_lead_to_its_pages(
