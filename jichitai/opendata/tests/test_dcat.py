@@ -166,13 +166,15 @@ def test_no_conformance_claimed_while_a_published_file_fails(
     """Checked again against a standard declared since, a published file fails: it stays
     published (staff are told), and the catalog stops claiming the standard until it passes."""
     resource = full_dataset.resources.get(name="避難場所一覧（CSV）")
-    ResourceFile.objects.filter(pk=resource.published_file_id).update(status=status)
+    assert resource.published_file_id is not None
+    published = ResourceFile.objects.filter(pk=resource.published_file_id)
+    published.update(status=status)
     graph = _fetch(client, "/dataset/evacuation-sites.ttl", "ttl")
     _assert_conforms(graph, shapes)
     node = URIRef(f"{BASE}/dataset/{full_dataset.pk}")
     assert graph.value(node, DCTERMS.conformsTo) is None
     assert len(list(graph.objects(node, DCAT.distribution))) == 2  # still published
-    ResourceFile.objects.filter(pk=resource.published_file_id).update(status=CheckStatus.PASSED)
+    published.update(status=CheckStatus.PASSED)
     graph = _fetch(client, "/dataset/evacuation-sites.ttl", "ttl")
     assert graph.value(node, DCTERMS.conformsTo) is not None
 
