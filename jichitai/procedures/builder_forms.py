@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.models import OrgUnit
-from jichitai.procedures.formdoc.messages import Problem, where
+from jichitai.procedures.formdoc.messages import Problem, problem_lines
 from jichitai.procedures.formdoc.schema import (
     DEDUPE_QUESTION_TYPES,
     FormDocument,
@@ -432,9 +432,9 @@ class QuestionForm(RevisionForm):
 
 
 def add_document_problems(form: forms.Form, problems: list[Problem]) -> None:
-    for problem in problems:
-        place = where(problem.loc)
-        form.add_error(None, f"{place}：{problem.message}" if place else problem.message)
+    """A document's problems above the form, each led by where it is."""
+    for line in problem_lines(problems):
+        form.add_error(None, line)
 
 
 class UnpublishForm(forms.Form):

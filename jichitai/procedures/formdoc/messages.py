@@ -127,6 +127,11 @@ def where(loc: tuple[str | int, ...]) -> str:
     return " › ".join(parts)
 
 
+def problem_lines(problems: list[Problem]) -> list[str]:
+    """Each problem of a document as a sentence, led by where it is when it has a place."""
+    return [f"{where(p.loc)}：{p.message}" if where(p.loc) else p.message for p in problems]
+
+
 def _field_names() -> dict[str, str]:
     return {
         "title": _("見出し"),

@@ -19,14 +19,9 @@ from jichitai.core.errors import DomainError
 from jichitai.procedures import policies
 from jichitai.procedures.builder_forms import RevisionForm, add_document_problems
 from jichitai.procedures.formdoc import schema
-from jichitai.procedures.formdoc.messages import Problem, where
+from jichitai.procedures.formdoc.messages import problem_lines
 from jichitai.procedures.models import FormDraft, Procedure
 from jichitai.procedures.services import builder
-
-
-def problem_lines(problems: list[Problem]) -> list[str]:
-    """Each problem of a document as a sentence, led by where it is when it has a place."""
-    return [f"{where(p.loc)}：{p.message}" if where(p.loc) else p.message for p in problems]
 
 
 def tolerates_broken_drafts(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

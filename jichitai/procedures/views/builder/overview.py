@@ -15,12 +15,12 @@ from jichitai.accounts.views import staff_required
 from jichitai.core.errors import DomainError
 from jichitai.procedures.builder_forms import PageForm, SettingsForm, dedupe_value
 from jichitai.procedures.formdoc import schema
+from jichitai.procedures.formdoc.messages import problem_lines
 from jichitai.procedures.models import FormDraft, Procedure
 from jichitai.procedures.services import builder
 from jichitai.procedures.views.builder.common import (
     buildable_procedure,
     overview_url,
-    problem_lines,
     refuse_on_form,
     tolerates_broken_drafts,
 )
