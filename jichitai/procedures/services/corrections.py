@@ -18,7 +18,7 @@ from jichitai.procedures.formdoc import routing, schema
 from jichitai.procedures.formdoc.answers import PageAnswers, UploadCandidate, clean_page
 from jichitai.procedures.models import Application, ApplicationEvent, CorrectionDraft
 from jichitai.procedures.models import ApplicationStatus as S
-from jichitai.procedures.services.intake import store_upload
+from jichitai.procedures.services.attachment_files import store_upload
 
 
 def _pending(user: Any, application: Application) -> None:

@@ -30,7 +30,7 @@ from jichitai.core.rows import all_fields, fetch_instance, model_columns
 from jichitai.procedures.formdoc import rendering, routing, schema
 from jichitai.procedures.formdoc.answers import UploadCandidate, clean_page
 from jichitai.procedures.models import Application, FormVersion, Procedure
-from jichitai.procedures.services import intake
+from jichitai.procedures.services import attachment_files, intake
 
 KEY_NAMESPACE = "api:"  # keeps API keys apart from the web journey's submission tokens
 _OBJECT_TYPES = frozenset({"name", "address", "bank_account"})
@@ -77,7 +77,7 @@ def submit_answers(
     values, uploads = _clean(document, answers)
     # The files once, before the transaction: an attempt that fails leaves them without rows
     # (the attachment clean-up removes those), a retry saves the same files' rows.
-    files = intake.write_upload_files(user, uploads)
+    files = attachment_files.write_upload_files(user, uploads)
     for _attempt in range(intake.RECEIPT_ATTEMPTS):
         try:
             with transaction.atomic():

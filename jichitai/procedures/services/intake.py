@@ -7,18 +7,11 @@ replayed request returns the first application instead of making a second.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
-import os
 import secrets
-import unicodedata
-import uuid
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
-from django.core.files import File
-from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -48,6 +41,7 @@ from jichitai.procedures.models import (
 from jichitai.procedures.receipts import new_receipt_number
 from jichitai.procedures.selectors import attachment_ids
 from jichitai.procedures.services import dedupe
+from jichitai.procedures.services.attachment_files import answer_value, store_uploads
 from jichitai.procedures.services.notifications import notify_applicant
 
 _LEVEL_ORDER: list[str] = [IdentityLevel.NONE, IdentityLevel.ACCOUNT, IdentityLevel.VERIFIED]
@@ -184,103 +178,6 @@ def _refuse_known_duplicate(
         result.errors[rule.question] = [FieldError(error.code, error.message)]
 
 
-def _safe_file_name(name: str) -> str:
-    """A display name only (files are stored under generated names): no paths, no controls."""
-    name = unicodedata.normalize("NFKC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip() or "file"
-    return name[-120:]
-
-
-def store_upload(
-    owner: Any, upload: UploadCandidate, application: Application | None = None
-) -> dict[str, Any]:
-    """Store an accepted upload under a generated name and return its answer value."""
-    return store_uploads(owner, {"file": upload}, application)["file"]
-
-
-def store_uploads(
-    owner: Any, uploads: Mapping[str, UploadCandidate], application: Application | None = None
-) -> dict[str, dict[str, Any]]:
-    """Store accepted uploads under generated names, their rows in one INSERT; returns each
-    one's answer value under the same key."""
-    attachments = write_upload_files(owner, uploads, application)
-    Attachment.objects.bulk_create(attachments.values())
-    return {key: _answer_value(attachment) for key, attachment in attachments.items()}
-
-
-def write_upload_files(
-    owner: Any, uploads: Mapping[str, UploadCandidate], application: Application | None = None
-) -> dict[str, Attachment]:
-    """Store accepted uploads' files under generated names; returns their rows, not saved
-    yet. A file stored with no row (a rollback, a crash) is removed by the attachment
-    clean-up; a row is never saved before its file."""
-    return {key: _stored_file(owner, upload, application) for key, upload in uploads.items()}
-
-
-def _answer_value(attachment: Attachment) -> dict[str, Any]:
-    return {
-        "attachment": attachment.pk,
-        "name": attachment.original_name,
-        "content_type": attachment.content_type,
-        "size": attachment.size,
-    }
-
-
-def _stored_file(
-    owner: Any, upload: UploadCandidate, application: Application | None
-) -> Attachment:
-    storage_name, sha256 = _save_new_file(f"attachments/{uuid.uuid4().hex}", upload.file)
-    return Attachment(
-        owner=owner,
-        application=application,
-        storage_name=storage_name,
-        original_name=_safe_file_name(getattr(upload.file, "name", "")),
-        content_type=upload.content_type,
-        size=upload.size,
-        sha256=sha256,
-    )
-
-
-_NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-
-
-def _save_new_file(name: str, content: File) -> tuple[str, str]:
-    """Store `content` as `name` and return the name it was stored under and its SHA-256.
-
-    The name is generated (a UUID), so it cannot be taken: in the local folder the file is
-    created directly with O_EXCL, where FileSystemStorage.save would first look for a free
-    name and create the folder. Same folder, same permissions (FILE_UPLOAD_PERMISSIONS). The
-    storage does it when the folder does not exist yet, for a file on disk already (a large
-    upload: moved, not copied) and for any other storage."""
-    digest = hashlib.sha256()
-    # The class the storage really is (default_storage is a lazy wrapper); not a subclass,
-    # which may name or place files otherwise.
-    local = default_storage.__class__ is FileSystemStorage
-    storage = cast(FileSystemStorage, default_storage)
-    path = storage.path(name) if local else ""
-    descriptor = None
-    if local and not hasattr(content, "temporary_file_path"):
-        # No folder yet, or (never seen) the name taken: the storage's own way below.
-        with contextlib.suppress(FileNotFoundError, FileExistsError):
-            descriptor = os.open(path, _NEW_FILE_FLAGS, 0o666)
-    if descriptor is None:
-        for chunk in content.chunks():
-            digest.update(chunk)
-        content.seek(0)
-        return default_storage.save(name, content), digest.hexdigest()
-    try:
-        with os.fdopen(descriptor, "wb") as stored:
-            for chunk in content.chunks():
-                digest.update(chunk)
-                stored.write(chunk)
-    except BaseException:
-        os.unlink(path)
-        raise
-    if storage.file_permissions_mode is not None:
-        os.chmod(path, storage.file_permissions_mode)
-    return name, digest.hexdigest()
-
-
 def submit(user: Any, procedure: Procedure, token: str) -> Application:
     """Turn the resident's draft into an application with a receipt number (受付番号).
 
@@ -384,10 +281,10 @@ def file_application(
     created): an application already made with this token is returned as it is. Runs inside
     the caller's transaction; every page's answers must already have passed clean_page.
 
-    `new_attachments`: the rows of files just stored (write_upload_files), not saved yet, by
-    the question whose answer they are; they are saved with the application. `checked_level`:
-    what check_intake_open returned for this same procedure object in this request (it is
-    not asked again unless the procedure is locked and read afresh)."""
+    `new_attachments`: the rows of files just stored (attachment_files.write_upload_files),
+    not saved yet, by the question whose answer they are; they are saved with the application.
+    `checked_level`: what check_intake_open returned for this same procedure object in this
+    request (it is not asked again unless the procedure is locked and read afresh)."""
     if procedure.capacity is not None:
         # Counting against a capacity must not race: submissions to this procedure queue
         # here, and one that waited may find its twin (same token) already made.
@@ -422,7 +319,7 @@ def file_application(
         # Files of questions the answers skip are not kept (the clean-up removes them).
         kept = {key: row for key, row in new_attachments.items() if key in answers}
         saved_with_application = _number_new_attachments(kept.values()) if kept else []
-        answers = {**answers, **{key: _answer_value(row) for key, row in kept.items()}}
+        answers = {**answers, **{key: answer_value(row) for key, row in kept.items()}}
     # A second application for the same unit is refused by the database's unique constraint
     # (caught in application_after_conflict), which also holds under concurrency.
     key = dedupe.dedupe_key(document, locked.pk, answers, user.pk)

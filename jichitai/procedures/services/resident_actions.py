@@ -20,7 +20,7 @@ from jichitai.procedures.models import Application, ApplicationEvent, Attachment
 from jichitai.procedures.models import ApplicationStatus as S
 from jichitai.procedures.selectors import attachment_ids
 from jichitai.procedures.services import corrections, dedupe
-from jichitai.procedures.services.intake import store_upload
+from jichitai.procedures.services.attachment_files import store_upload
 
 WITHDRAWABLE = frozenset({S.RECEIVED, S.UNDER_REVIEW, S.CORRECTION_REQUESTED})
 MAX_MESSAGE = 2000

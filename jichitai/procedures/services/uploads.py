@@ -20,8 +20,7 @@ from django.utils import timezone
 from jichitai.governance.services import record_event
 from jichitai.procedures.models import ApplicationDraft, Attachment, CorrectionDraft
 from jichitai.procedures.selectors import attachment_ids
-
-FOLDER = "attachments"
+from jichitai.procedures.services.attachment_files import FOLDER
 
 
 @dataclass
