@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from jichitai.accounts.identity import selectors as identity_selectors
 from jichitai.core.errors import DomainError
+from jichitai.core.id_blocks import IdBlocks
 from jichitai.core.japanese.calendar import add_business_days
 from jichitai.governance.services import record_event
 from jichitai.procedures import answer_table
@@ -371,26 +372,21 @@ def file_application(
 
 def _number_new_attachments(rows: Any) -> list[Attachment]:
     """Give new attachment rows their IDs, which their answers carry. On PostgreSQL the IDs
-    are drawn from the table's sequence and the rows are returned, to be saved with the
-    application in one statement (_insert_application), already linked to it; elsewhere
-    they are saved here, unlinked, and the application's UPDATE links them."""
+    come from the table's sequence, a block at a time, and the rows are returned, to be saved
+    with the application in one statement (_insert_application), already linked to it;
+    elsewhere they are saved here, unlinked, and the application's UPDATE links them."""
     rows = list(rows)
     for row in rows:  # a retried submission draws new IDs
         row.pk, row._state.adding = None, True
     if connection.vendor != "postgresql":
         Attachment.objects.bulk_create(rows)
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(_NEXT_ATTACHMENT_IDS, [len(rows)])
-        for row, (number,) in zip(rows, cursor.fetchall(), strict=True):
-            row.pk = number
+    for row, number in zip(rows, _ATTACHMENT_IDS.take(len(rows)), strict=True):
+        row.pk = number
     return rows
 
 
-_NEXT_ATTACHMENT_IDS = (
-    f"SELECT nextval(pg_get_serial_sequence('{Attachment._meta.db_table}', 'id'))"  # noqa: S608  (our names)
-    f" FROM generate_series(1, %s)"
-)
+_ATTACHMENT_IDS = IdBlocks(Attachment)
 
 
 def _insert_application(application: Application, attachments: list[Attachment]) -> None:
