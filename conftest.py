@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -211,6 +213,20 @@ def catalogue(departments: dict[str, OrgUnit]) -> dict[str, Any]:
 def _media_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
     """Uploaded files from tests never land in var/media."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def fsynced_paths(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every path os.fsync is called for from now on (the descriptor's target), in order."""
+    synced: list[Path] = []
+    real_fsync = os.fsync
+
+    def recording_fsync(descriptor: int) -> None:
+        synced.append(Path(os.readlink(f"/proc/self/fd/{descriptor}")))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    return synced
 
 
 def _commits_for_real(request: pytest.FixtureRequest) -> bool:

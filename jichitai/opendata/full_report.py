@@ -15,9 +15,9 @@ from typing import IO
 
 import polars as pl
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
+from jichitai.core import durable_storage
 from jichitai.core.spreadsheet_csv import defuse_formula
 from jichitai.opendata.tabular.report import Issue
 
@@ -57,7 +57,7 @@ def write_report(
                     _flush(handle, lines)
         _flush(handle, lines)
         handle.seek(0)
-        return default_storage.save(f"{folder}/{uuid.uuid4().hex}.csv", File(handle))
+        return durable_storage.save(f"{folder}/{uuid.uuid4().hex}.csv", File(handle))
 
 
 def _flush(handle: IO[bytes], lines: list[list[str]]) -> None:

@@ -26,7 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jichitai.core import spreadsheet_csv
+from jichitai.core import durable_storage, spreadsheet_csv
 from jichitai.core.errors import DomainError
 from jichitai.governance.services import record_event
 from jichitai.opendata import full_report, policies
@@ -74,7 +74,7 @@ def receive_upload(
         digest.update(chunk)
     upload.seek(0)
     with transaction.atomic():
-        storage_name = default_storage.save(f"opendata/originals/{uuid.uuid4().hex}", upload)
+        storage_name = durable_storage.save(f"opendata/originals/{uuid.uuid4().hex}", upload)
         stored = ResourceFile.objects.create(
             resource=resource,
             original_name=(upload.name or "upload")[:255],
@@ -228,7 +228,7 @@ def _write_published_csv(
     content, _replaced = spreadsheet_csv.write(
         labels, rows, "utf-8", numeric_columns=numeric_columns
     )
-    return default_storage.save(f"opendata/published/{uuid.uuid4().hex}.csv", ContentFile(content))
+    return durable_storage.save(f"opendata/published/{uuid.uuid4().hex}.csv", ContentFile(content))
 
 
 def _stars(stored: ResourceFile) -> int:

@@ -2,7 +2,7 @@
 
 A file is written under a new UUID name in MEDIA_ROOT/attachments/, outside the served
 folders, and reaches the disk (fsync, and its folder's entry too) before the row that points
-at it is saved: the database's commit survives a power cut, so the file it names must as well.
+at it is saved (see core.durable_storage).
 A file stored with no row (a rollback, a crash) is removed by the attachment clean-up
 (services.uploads); a row is never saved before its file.
 """
@@ -20,6 +20,7 @@ from typing import Any, cast
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, default_storage
 
+from jichitai.core import durable_storage
 from jichitai.procedures.formdoc.answers import UploadCandidate
 from jichitai.procedures.models import Application, Attachment
 
@@ -49,9 +50,9 @@ def write_upload_files(
     """Store accepted uploads' files under generated names, on disk for good; returns their
     rows, not saved yet."""
     rows = {key: _stored_file(owner, upload, application) for key, upload in uploads.items()}
-    if rows and _is_local():
+    if rows and durable_storage.is_local():
         # The new names are entries of the folder: they reach the disk with it (once for all).
-        _sync_path(cast(FileSystemStorage, default_storage).path(FOLDER))
+        durable_storage.sync_path(durable_storage.local_path(FOLDER))
     return rows
 
 
@@ -87,12 +88,6 @@ def _stored_file(
     )
 
 
-def _is_local() -> bool:
-    # The class the storage really is (default_storage is a lazy wrapper); not a subclass,
-    # which may name or place files otherwise.
-    return default_storage.__class__ is FileSystemStorage
-
-
 _NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
@@ -106,7 +101,7 @@ def _save_new_file(name: str, content: File) -> tuple[str, str]:
     storage does it when the folder does not exist yet, for a file on disk already (a large
     upload: moved, not copied) and for any other storage."""
     digest = hashlib.sha256()
-    local = _is_local()
+    local = durable_storage.is_local()
     storage = cast(FileSystemStorage, default_storage)
     path = storage.path(name) if local else ""
     descriptor = None
@@ -120,7 +115,7 @@ def _save_new_file(name: str, content: File) -> tuple[str, str]:
         content.seek(0)
         stored_name = default_storage.save(name, content)
         if local:
-            _sync_path(storage.path(stored_name))
+            durable_storage.sync_path(storage.path(stored_name))
         return stored_name, digest.hexdigest()
     try:
         with os.fdopen(descriptor, "wb") as stored:
@@ -135,12 +130,3 @@ def _save_new_file(name: str, content: File) -> tuple[str, str]:
     if storage.file_permissions_mode is not None:
         os.chmod(path, storage.file_permissions_mode)
     return name, digest.hexdigest()
-
-
-def _sync_path(path: str) -> None:
-    """fsync a file or a folder by its path (a folder: the entries made in it)."""
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

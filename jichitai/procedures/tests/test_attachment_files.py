@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -18,22 +17,9 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n" + b"0" * 2000
 
 
-def _synced_paths(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Every path os.fsync is called for, as the descriptor's target."""
-    synced: list[Path] = []
-    real_fsync = os.fsync
-
-    def recording_fsync(descriptor: int) -> None:
-        synced.append(Path(os.readlink(f"/proc/self/fd/{descriptor}")))
-        real_fsync(descriptor)
-
-    monkeypatch.setattr(os, "fsync", recording_fsync)
-    return synced
-
-
 @pytest.mark.parametrize("folder_exists", [True, False])
 def test_files_and_their_folder_are_synced_before_any_row(
-    monkeypatch: pytest.MonkeyPatch, settings: Any, make_user: Any, folder_exists: bool
+    fsynced_paths: list[Path], settings: Any, make_user: Any, folder_exists: bool
 ) -> None:
     """A power cut after the commit must not leave a row naming a file that never reached the
     disk: each file is synced, then the folder holding the new names (once for all of them).
@@ -41,7 +27,6 @@ def test_files_and_their_folder_are_synced_before_any_row(
     folder = Path(settings.MEDIA_ROOT) / attachment_files.FOLDER
     if folder_exists:
         folder.mkdir(parents=True)
-    synced = _synced_paths(monkeypatch)
     uploads = {
         key: UploadCandidate(SimpleUploadedFile(f"{key}.pdf", PDF), "application/pdf", len(PDF))
         for key in ("first", "second")
@@ -49,18 +34,17 @@ def test_files_and_their_folder_are_synced_before_any_row(
     rows = attachment_files.write_upload_files(make_user(), uploads)
     stored = [folder / Path(row.storage_name).name for row in rows.values()]
     assert all(path.read_bytes() == PDF for path in stored)
-    assert synced == [*stored, folder]
+    assert fsynced_paths == [*stored, folder]
     assert not Attachment.objects.exists()  # rows are the caller's to save
 
 
 def test_a_large_upload_on_disk_already_is_synced_where_it_lands(
-    monkeypatch: pytest.MonkeyPatch, settings: Any, make_user: Any
+    fsynced_paths: list[Path], settings: Any, make_user: Any
 ) -> None:
     (Path(settings.MEDIA_ROOT) / attachment_files.FOLDER).mkdir(parents=True)
     large = TemporaryUploadedFile("scan.pdf", "application/pdf", len(PDF), None)
     large.write(PDF)
     large.seek(0)
-    synced = _synced_paths(monkeypatch)
     answer = attachment_files.store_upload(
         make_user(), UploadCandidate(large, "application/pdf", len(PDF))
     )
@@ -68,4 +52,4 @@ def test_a_large_upload_on_disk_already_is_synced_where_it_lands(
     row = Attachment.objects.get(pk=answer["attachment"])
     landed = Path(settings.MEDIA_ROOT) / row.storage_name
     assert landed.read_bytes() == PDF
-    assert synced == [landed, landed.parent]
+    assert fsynced_paths == [landed, landed.parent]
