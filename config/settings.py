@@ -141,14 +141,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Parameters travel apart from the statement (no quoting in Python), and a statement a
-    # connection runs again and again is prepared once (psycopg's prepare_threshold) instead
-    # of being parsed and planned every time: a surge of applications repeats the same few.
-    # A connection pooler in front of PostgreSQL must then keep prepared statements per
-    # session (PgBouncer 1.21+ with max_prepared_statements, or session pooling).
-    # Django turns psycopg's preparing off unless prepare_threshold is given: 5 is psycopg's own
-    # default (a statement is prepared on its fifth run on a connection).
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+    # Parameters travel apart from the statement (no quoting in Python). The few hand-written
+    # statements every submission runs are prepared (core.rows.execute_prepared), so a
+    # connection pooler in front of PostgreSQL must keep prepared statements per session
+    # (PgBouncer 1.21+ with max_prepared_statements, or session pooling); everything else is
+    # not (Django's default), as a generic plan can be far worse for a search.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

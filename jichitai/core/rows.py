@@ -1,9 +1,12 @@
-"""One model instance from a hand-written statement, for the few reads every API request makes.
+"""Hand-written statements for the few reads and writes every API submission makes.
 
 `Model.objects.raw()` works out again for each query which columns map to which fields, and
 builds its converters and model-init order anew: for a one-row lookup that cost more CPU than
 the statement itself. Here that is worked out once per (model, columns) and the row goes
 straight into `Model.from_db`, with the same database converters the ORM applies.
+
+On PostgreSQL these statements are prepared (execute_prepared): parsed and planned once per
+connection instead of on every run.
 """
 
 from __future__ import annotations
@@ -42,10 +45,32 @@ def fetch_instance(
 
 
 def fetch_row(statement: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
-    """The first row of `statement`, as the database gives it; None when there is none."""
+    """The first row of `statement` (prepared), as the database gives it; None when there is
+    none."""
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        execute_prepared(cursor, statement, params)
         return cursor.fetchone()
+
+
+def execute_prepared(cursor: Any, statement: str, params: Sequence[Any]) -> None:
+    """Run `statement` prepared on PostgreSQL: psycopg prepares it on first use and the
+    connection reuses its parse and plan (PostgreSQL's generic plan once it is no worse).
+
+    Only for statements whose best plan does not depend on the values: a lookup by a unique
+    key, an INSERT. Other statements are not prepared (Django's default, prepare_threshold
+    None): a generic plan can be far worse for a search whose best plan depends on the words
+    asked (package_search p95 on 50,000 data sets went from 81 to 159 ms when every repeated
+    statement was prepared)."""
+    if connection.vendor != "postgresql":
+        cursor.execute(statement, params)
+        return
+    psycopg_connection = connection.connection  # the cursor's, so already open
+    threshold = psycopg_connection.prepare_threshold
+    psycopg_connection.prepare_threshold = 0  # prepared now, or reused if it already is
+    try:
+        cursor.execute(statement, params)
+    finally:
+        psycopg_connection.prepare_threshold = threshold
 
 
 def instance_from(model: type[M], fields: tuple[str, ...], values: Sequence[Any]) -> M:

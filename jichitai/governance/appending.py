@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from jichitai.core.rows import execute_prepared
 from jichitai.governance import chain
 from jichitai.governance.models import CHAINS, AuditChainHead, AuditEvent
 
@@ -117,7 +118,7 @@ def _append_in_one_statement(statement: str, event: AuditEvent) -> bool:
         for field in _CONTENT_FIELDS
     ]
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*chain.payload_around_head(content), *values])
+        execute_prepared(cursor, statement, [*chain.payload_around_head(content), *values])
         row = cursor.fetchone()
     if row is None:
         return False

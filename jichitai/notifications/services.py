@@ -21,6 +21,7 @@ from django.db import connection, models, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from jichitai.core.rows import execute_prepared
 from jichitai.notifications import composers, conf
 from jichitai.notifications.models import OutboundEmail
 from jichitai.notifications.models import OutboundEmailStatus as S
@@ -126,7 +127,8 @@ def _insert_with_task(email: OutboundEmail, task: Any) -> None:
         backend_name=backend.alias,
     )
     with connection.cursor() as cursor:
-        cursor.execute(
+        execute_prepared(
+            cursor,
             _outbox_and_task_statement(),
             [*_insert_values(email, _OUTBOX_FIELDS), *_insert_values(result, _task_fields())],
         )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from django.db import connection
 
 from jichitai.core.models import Municipality
 from jichitai.core.rows import all_fields, fetch_instance, model_columns
@@ -33,3 +36,24 @@ def test_a_row_becomes_an_instance_converted_as_the_orm_converts() -> None:
 
 def test_no_row_is_none() -> None:
     assert fetch_instance(Municipality, _STATEMENT, ["999996"], _READ, ("answer",)) is None
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="prepared statements are PostgreSQL's",
+)
+def test_hand_written_statements_are_prepared_and_nothing_else() -> None:
+    """Parsed and planned once per connection; an ORM query, however often it runs, is not
+    (a generic plan can be far worse for a search)."""
+    for _ in range(6):
+        fetch_instance(Municipality, _STATEMENT, ["999996"], _READ, ("answer",))
+        list(Municipality.objects.filter(code="999996"))
+    prepared = _prepared_statements()
+    assert len([s for s in prepared if "40 + 2 AS answer" in s]) == 1
+    assert not [s for s in prepared if Municipality._meta.db_table in s and "answer" not in s]

@@ -223,7 +223,7 @@ def run(resource_id: str, all_fields: list[DatastoreField], search: Search) -> R
     with connection.cursor() as cursor:
         rows: list[tuple[Any, ...]] = []
         if search.limit:
-            tables.execute_read(cursor, select, [*values, search.limit, search.offset])
+            cursor.execute(select, [*values, search.limit, search.offset])
             rows = [
                 tuple(_json_value(f, v) for f, v in zip(chosen, row, strict=True))
                 for row in cursor.fetchall()
@@ -236,6 +236,6 @@ def run(resource_id: str, all_fields: list[DatastoreField], search: Search) -> R
                 )
             else:
                 counted = f"SELECT COUNT(*) FROM {table}{where}"  # noqa: S608
-            tables.execute_read(cursor, counted, values)
+            cursor.execute(counted, values)
             total = int(cursor.fetchone()[0])
     return Rows(chosen, rows, total)

@@ -235,7 +235,7 @@ def _run_postgresql(sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         if reader_role_usable(cursor):
             # From here on only the datastore's tables can be read, whatever the statement.
             cursor.execute(f"SET LOCAL ROLE {connection.ops.quote_name(READER_ROLE)}")
-        tables.execute_read(cursor, sql)
+        cursor.execute(sql)
         names = [column.name for column in cursor.description or []]
         rows = cursor.fetchmany(MAX_LIMIT + 1)
         # Whatever the statement did, none of it stays (the settings above included).

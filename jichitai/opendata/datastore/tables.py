@@ -7,8 +7,6 @@ application's tables. Identifiers are always quoted: column ids are Japanese hea
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import connection
 
 SCHEMA = "datastore"
@@ -47,23 +45,6 @@ def is_postgresql() -> bool:
 def qualified(name: str) -> str:
     """A datastore table's name as the application's own SQL refers to it."""
     return f"{SCHEMA}.{quote(name)}" if is_postgresql() else quote(name)
-
-
-def execute_read(cursor: Any, statement: str, params: Any = None) -> None:
-    """Run a read of datastore tables without psycopg preparing it (prepare_threshold in the
-    settings prepares what a connection repeats): the upload worker replaces a table, on its own
-    connection, with other column types, and PostgreSQL refuses to run a prepared statement
-    whose result type has changed ("cached plan must not change result type")."""
-    if not is_postgresql():
-        cursor.execute(statement, params)
-        return
-    psycopg_connection = connection.connection  # the cursor's, so already open
-    threshold = psycopg_connection.prepare_threshold
-    psycopg_connection.prepare_threshold = None  # neither prepared nor counted
-    try:
-        cursor.execute(statement, params)
-    finally:
-        psycopg_connection.prepare_threshold = threshold
 
 
 def sql_type(kind: str) -> str:

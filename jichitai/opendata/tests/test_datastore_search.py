@@ -388,10 +388,10 @@ class TestVisibility:
 
 @pytest.mark.django_db(transaction=True)
 def test_search_after_another_connection_reloads_the_table_with_other_types(client, make_dataset):
-    """psycopg prepares a statement a connection runs again and again; PostgreSQL then refuses
-    it ("cached plan must not change result type") once the upload worker, on its own
-    connection, has replaced the table with other column types. Datastore reads are never
-    prepared, so the next search simply answers with the new table."""
+    """The upload worker replaces a table, on its own connection, with other column types:
+    the next search on a connection that searched it before answers from the new table.
+    (Were datastore reads prepared, PostgreSQL would refuse them: "cached plan must not change
+    result type"; only core.rows.execute_prepared prepares, for statements on fixed tables.)"""
     dataset = make_dataset("公共施設一覧", name="reloaded", resources=[{"name": "施設CSV"}])
     resource = dataset.resources.get()
     counted = TableSchema.from_descriptor(

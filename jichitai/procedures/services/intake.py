@@ -21,6 +21,7 @@ from jichitai.accounts.identity import selectors as identity_selectors
 from jichitai.core.errors import DomainError
 from jichitai.core.id_blocks import IdBlocks
 from jichitai.core.japanese.calendar import add_business_days
+from jichitai.core.rows import execute_prepared
 from jichitai.governance.services import record_event
 from jichitai.procedures import answer_table
 from jichitai.procedures.formdoc import routing, schema
@@ -401,7 +402,7 @@ def _insert_application(application: Application, attachments: list[Attachment])
         attachment.application = application  # its ID comes from the statement
         values.extend(_insert_values(attachment, _ATTACHMENT_FIELDS))
     with connection.cursor() as cursor:
-        cursor.execute(_application_statement(len(attachments)), values)
+        execute_prepared(cursor, _application_statement(len(attachments)), values)
         (application.pk,) = cursor.fetchone()
     for row in [application, *attachments]:
         row._state.adding, row._state.db = False, connection.alias
