@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import os
-import uuid
 from typing import Any
 
 import pytest
 from django.db import connection
 
 from jichitai.core.id_blocks import IdBlocks
-from jichitai.procedures.models import Attachment
+from jichitai.core.models import Municipality
 
 pytestmark = [
     pytest.mark.django_db,
@@ -21,46 +21,42 @@ pytestmark = [
 ]
 
 
-def _attachment(owner: Any, **fields: Any) -> Attachment:
-    return Attachment(
-        owner=owner,
-        storage_name=f"attachments/{uuid.uuid4().hex}",
-        original_name="a.pdf",
-        content_type="application/pdf",
-        size=1,
-        sha256="0" * 64,
-        **fields,
+def _municipality(**fields: Any) -> Municipality:
+    return Municipality(
+        name_ja="架空市", code=f"9{next(_codes):05d}", prefecture_ja="東京都", **fields
     )
 
 
+_codes = itertools.count()
+
+
 def test_one_draw_serves_many_submissions_and_never_meets_the_default(
-    make_user: Any, django_assert_num_queries: Any
+    django_assert_num_queries: Any,
 ) -> None:
-    owner = make_user()
-    blocks = IdBlocks(Attachment, size=5)
+    blocks = IdBlocks(Municipality, size=5)
     with django_assert_num_queries(1):
         first = blocks.take(2)
         second = blocks.take(3)
     assert first == sorted(first) and second == sorted(second)
     # Rows saved meanwhile with the table's own default take IDs past the block.
-    made = Attachment.objects.bulk_create([_attachment(owner) for _ in range(3)])
+    made = Municipality.objects.bulk_create([_municipality() for _ in range(3)])
     assert not {row.pk for row in made} & {*first, *second}
     with django_assert_num_queries(1):
         third = blocks.take(4)  # the block is used up: a new one
     assert min(third) > max(row.pk for row in made)
-    Attachment.objects.bulk_create([_attachment(owner, pk=number) for number in third])
+    Municipality.objects.bulk_create([_municipality(pk=number) for number in third])
     assert len({*first, *second, *third}) == 9
 
 
 def test_more_than_a_block_at_once_is_drawn_whole(django_assert_num_queries: Any) -> None:
-    blocks = IdBlocks(Attachment, size=2)
+    blocks = IdBlocks(Municipality, size=2)
     with django_assert_num_queries(1):
         taken = blocks.take(7)
     assert len(set(taken)) == 7
 
 
 def test_a_forked_process_draws_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
-    blocks = IdBlocks(Attachment, size=10)
+    blocks = IdBlocks(Municipality, size=10)
     parent = blocks.take(1)
     monkeypatch.setattr(os, "getpid", lambda: -1)  # as if in a child gunicorn forked
     child = blocks.take(1)
