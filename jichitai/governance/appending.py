@@ -12,12 +12,20 @@ held does a transaction wait, for the chain its connection prefers.
 
 Other databases take chain 1's head, insert and move it with three statements (SQLite lets one
 writer in at a time anyway).
+
+append_with writes other new rows in that same statement, in autocommit: the change and its
+entry are then one statement and one transaction (core.combined_insert), without BEGIN and
+COMMIT round trips, and the head is held only while that statement commits.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
+
 from django.db import connection
 
+from jichitai.core.combined_insert import RowInsert, with_parts
 from jichitai.core.rows import execute_prepared
 from jichitai.governance import chain
 from jichitai.governance.models import CHAINS, AuditChainHead, AuditEvent
@@ -41,6 +49,25 @@ def append(event: AuditEvent) -> None:
         if _append_in_one_statement(_PREFERRED_CHAIN, event):
             return
     _append_with_orm(event)
+
+
+# The WITH part holding the head a statement took: rows written with an entry (append_with)
+# select from it, so that nothing is written when no head was taken.
+HEAD = "head"
+
+
+def append_with(event: AuditEvent, inserts: Sequence[RowInsert]) -> None:
+    """Write `inserts` (core.combined_insert, each selecting from HEAD) and append `event` in
+    one statement. PostgreSQL only, outside any transaction (the statement is one): a unique
+    violation in any part raises IntegrityError and leaves nothing written."""
+    if connection.in_atomic_block:
+        raise RuntimeError("append_with runs its own statement as its transaction")
+    for statement in (_ANY_FREE_CHAIN, _PREFERRED_CHAIN):
+        if _append_in_one_statement(statement, event, inserts):
+            return
+    _ensure_heads()
+    if not _append_in_one_statement(_PREFERRED_CHAIN, event, inserts):
+        raise RuntimeError("no audit chain head to append to")
 
 
 def _append_with_orm(event: AuditEvent) -> None:
@@ -77,7 +104,8 @@ def _ensure_heads() -> None:
 _PREFERRED = f"(pg_backend_pid() %% {CHAINS}) + 1"  # (%% is a literal % beside parameters)
 
 
-def _statement(head_choice: str) -> str:
+@functools.cache
+def _statement(head_choice: str, parts: str = "") -> str:
     event_table = AuditEvent._meta.db_table
     head_table = AuditChainHead._meta.db_table
     columns = ", ".join(connection.ops.quote_name(field.column) for field in _CONTENT_FIELDS)
@@ -85,14 +113,14 @@ def _statement(head_choice: str) -> str:
     # The head is locked by FOR UPDATE and then moved by the outer UPDATE, in one statement:
     # a transaction that waited for the lock reads (and moves) the head its predecessor left.
     return (
-        f"WITH head AS ("  # noqa: S608  (table and column names are our own, values are bound)
+        f"WITH {HEAD} AS ("  # noqa: S608  (table and column names are our own, values are bound)
         f" SELECT id, last_sequence + 1 AS sequence, last_hash FROM {head_table} {head_choice}"
-        f"), entry AS ("
+        f"){parts}, entry AS ("
         f" INSERT INTO {event_table} (chain, sequence, previous_hash, entry_hash, {columns})"
         f" SELECT head.id, head.sequence, head.last_hash,"
         f" encode(sha256(convert_to(%s::text || head.last_hash || %s::text"
         f" || head.sequence::text || %s::text, 'UTF8')), 'hex'), {values}"
-        f" FROM head"
+        f" FROM {HEAD}"
         f" RETURNING id, chain, sequence, previous_hash, entry_hash"
         f") UPDATE {head_table} SET last_sequence = entry.sequence, last_hash = entry.entry_hash"
         f" FROM entry WHERE {head_table}.id = entry.chain"
@@ -102,14 +130,16 @@ def _statement(head_choice: str) -> str:
 
 # Whichever chain is free, the preferred one first (a chain this transaction already holds is
 # not skipped: its lock is our own).
-_ANY_FREE_CHAIN = _statement(
+_ANY_FREE_CHAIN = (
     f"ORDER BY (id - {_PREFERRED} + {CHAINS}) %% {CHAINS} LIMIT 1 FOR UPDATE SKIP LOCKED"
 )
 # Every chain is held: wait for the preferred one.
-_PREFERRED_CHAIN = _statement(f"WHERE id = {_PREFERRED} FOR UPDATE")
+_PREFERRED_CHAIN = f"WHERE id = {_PREFERRED} FOR UPDATE"
 
 
-def _append_in_one_statement(statement: str, event: AuditEvent) -> bool:
+def _append_in_one_statement(
+    head_choice: str, event: AuditEvent, inserts: Sequence[RowInsert] = ()
+) -> bool:
     """False when no head row was taken (nothing was written)."""
     content = chain.hashed_content(event)
     del content["sequence"]
@@ -117,8 +147,13 @@ def _append_in_one_statement(statement: str, event: AuditEvent) -> bool:
         field.get_db_prep_save(getattr(event, field.attname), connection)
         for field in _CONTENT_FIELDS
     ]
+    parts, part_values = with_parts(inserts)
     with connection.cursor() as cursor:
-        execute_prepared(cursor, statement, [*chain.payload_around_head(content), *values])
+        execute_prepared(
+            cursor,
+            _statement(head_choice, parts),
+            [*part_values, *chain.payload_around_head(content), *values],
+        )
         row = cursor.fetchone()
     if row is None:
         return False

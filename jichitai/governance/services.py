@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from django.db import models, transaction
 from django.utils import timezone
 
 from jichitai.core import request_context
+from jichitai.core.combined_insert import RowInsert
 from jichitai.governance import appending
 from jichitai.governance.models import AuditEvent
 
@@ -28,6 +29,7 @@ def record_event(
     subject_id: int | None = None,
     fields: Iterable[str] = (),
     detail: Mapping[str, Any] | None = None,
+    together_with: Sequence[RowInsert] = (),
 ) -> AuditEvent:
     """Append one entry to the audit log (監査ログ) and return it.
 
@@ -36,6 +38,10 @@ def record_event(
     an anonymous visitor; pass `actor_label` to name what was attempted, e.g. the e-mail
     given at a failed sign-in). `detail` holds small non-personal facts only. The request's
     ID and client address are taken from the current request, when there is one.
+
+    `together_with`: new rows (core.combined_insert, selecting from appending.HEAD) that are
+    the change itself, written with the entry in one statement that is its own transaction
+    (PostgreSQL, outside any transaction: appending.append_with).
     """
     if target is not None:
         object_type = target._meta.label_lower
@@ -46,23 +52,26 @@ def record_event(
     else:
         actor_id = None
     context = request_context.current()
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor_id=actor_id,
+        actor_label=actor_label[:254],
+        action=action,
+        outcome=outcome,
+        object_type=object_type,
+        object_id=object_id,
+        subject_id=subject_id,
+        fields=sorted(set(fields)),
+        ip_address=context.client_ip,
+        request_id=context.request_id,
+        detail=dict(detail or {}),
+    )
+    if together_with:
+        appending.append_with(event, together_with)
+        return event
     # No savepoint: if the entry cannot be written, the change it records must not commit
     # either, so a failure here rolls back the caller's whole transaction.
     with transaction.atomic(savepoint=False):
-        event = AuditEvent(
-            occurred_at=timezone.now(),
-            actor_id=actor_id,
-            actor_label=actor_label[:254],
-            action=action,
-            outcome=outcome,
-            object_type=object_type,
-            object_id=object_id,
-            subject_id=subject_id,
-            fields=sorted(set(fields)),
-            ip_address=context.client_ip,
-            request_id=context.request_id,
-            detail=dict(detail or {}),
-        )
         appending.append(event)
     return event
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,8 @@ from django.db import connection, models, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from jichitai.core.combined_insert import RowInsert, insert_values, row_insert
+from jichitai.core.id_blocks import IdBlocks
 from jichitai.core.rows import execute_prepared
 from jichitai.notifications import composers, conf
 from jichitai.notifications.models import OutboundEmail
@@ -69,6 +72,41 @@ def queue_composed_at_delivery(
     )
 
 
+def queue_in_statement(
+    *,
+    to: str,
+    language: str,
+    event: str,
+    related: models.Model,
+    department_id: int | None = None,
+    reference: str = "",
+    source: str,
+) -> tuple[list[RowInsert], Callable[[], None]]:
+    """queue_composed_at_delivery for a change written as one statement in autocommit
+    (core.combined_insert): the rows that queue the message, selecting from `source`, and
+    what to call once that statement has run (it enqueues the delivery when the task queue is
+    not in this database; otherwise the task row is one of the rows)."""
+    from jichitai.notifications.tasks import deliver_outbound_email
+
+    email = _outbox_row(to, language, event, department_id, related, reference)
+    email.composed = False
+    (email.pk,) = _EMAIL_IDS.take(1)
+    rows = [row_insert(email, source=source)]
+    if not _queue_commits_with(deliver_outbound_email.get_backend()):
+        return rows, functools.partial(_enqueue_on_commit, email.pk)
+    task_result = _task_result(deliver_outbound_email)
+    task_result.args_kwargs = {"args": [], "kwargs": {"email_id": email.pk}}
+    rows.append(row_insert(task_result, source=source))
+    return rows, _nothing
+
+
+def _nothing() -> None:
+    pass
+
+
+_EMAIL_IDS = IdBlocks(OutboundEmail)
+
+
 def _outbox_row(
     to: str,
     language: str,
@@ -114,27 +152,33 @@ def _insert_with_task(email: OutboundEmail, task: Any) -> None:
     submission sends one: the two ORM inserts cost more than running them). The task row is
     the one django-tasks' DatabaseBackend.enqueue writes, with the message's ID in its
     arguments. The task_enqueued signal is not sent (nothing here listens to it)."""
+    result = _task_result(task)  # its arguments are written by the statement, around the ID
+    with connection.cursor() as cursor:
+        execute_prepared(
+            cursor,
+            _outbox_and_task_statement(),
+            [*insert_values(email, _OUTBOX_FIELDS), *insert_values(result, _task_fields())],
+        )
+        (email.pk,) = cursor.fetchone()
+    email._state.adding = False
+    email._state.db = connection.alias
+
+
+def _task_result(task: Any) -> Any:
+    """The unsaved row django-tasks' DatabaseBackend.enqueue writes for `task`, without its
+    arguments."""
     from django_tasks_db.models import DBTaskResult, get_date_max
 
     backend = task.get_backend()
-    result: models.Model = DBTaskResult(
+    return DBTaskResult(
         id=backend._get_id(),
-        args_kwargs=None,  # written by the statement, around the message's new ID
+        args_kwargs=None,
         priority=task.priority,
         task_path=task.module_path,
         queue_name=task.queue_name,
         run_after=task.run_after or get_date_max(),
         backend_name=backend.alias,
     )
-    with connection.cursor() as cursor:
-        execute_prepared(
-            cursor,
-            _outbox_and_task_statement(),
-            [*_insert_values(email, _OUTBOX_FIELDS), *_insert_values(result, _task_fields())],
-        )
-        (email.pk,) = cursor.fetchone()
-    email._state.adding = False
-    email._state.db = connection.alias
 
 
 _OUTBOX_FIELDS = [field for field in OutboundEmail._meta.concrete_fields if not field.primary_key]
@@ -144,12 +188,6 @@ def _task_fields() -> list[models.Field]:
     from django_tasks_db.models import DBTaskResult
 
     return [f for f in DBTaskResult._meta.concrete_fields if f.attname != "args_kwargs"]
-
-
-def _insert_values(instance: models.Model, fields: list[models.Field]) -> list[Any]:
-    # What the ORM's insert does per field: defaults and auto_now_add (pre_save), then the
-    # database's representation.
-    return [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
 
 
 @functools.cache

@@ -1,5 +1,6 @@
 """Prints, as JSON, what a scratch database holds after a fault test: each application with
-its attachments (and whether their files exist) and audit entry, and anything left half-made.
+its attachments (and whether their files exist), audit entry and confirmation mail (outbox row
+with its delivery task), and anything left half-made.
 Run in a subprocess with the server's environment (see test_kill_during_submission)."""
 
 from __future__ import annotations
@@ -12,13 +13,24 @@ import django
 def main() -> None:
     django.setup()
     from django.core.files.storage import default_storage
+    from django_tasks_db.models import DBTaskResult
 
     from jichitai.governance.models import AuditEvent
+    from jichitai.notifications.models import OutboundEmail
     from jichitai.procedures.models import Application, Attachment
 
     audited = {
         event.detail.get("receipt_number")
         for event in AuditEvent.objects.filter(action="application.submit")
+    }
+    tasked = {
+        task.args_kwargs["kwargs"]["email_id"]
+        for task in DBTaskResult.objects.filter(task_path__endswith="deliver_outbound_email")
+    }
+    mailed = {
+        email.reference
+        for email in OutboundEmail.objects.filter(event="application.received")
+        if email.pk in tasked
     }
     applications = {
         application.receipt_number: {
@@ -29,6 +41,7 @@ def main() -> None:
                 for attachment in application.attachments.all()
             ],
             "audited": application.receipt_number in audited,
+            "mailed": application.receipt_number in mailed,
         }
         for application in Application.objects.select_related("procedure").prefetch_related(
             "attachments"

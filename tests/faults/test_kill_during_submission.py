@@ -1,5 +1,6 @@
 """kill -9 of the real server in the middle of submissions: every application is complete
-(receipt, attachments with their files, audit entry) or absent, never a receipt for nothing."""
+(receipt, attachments with their files, audit entry, queued confirmation) or absent, never a
+receipt for nothing."""
 
 from __future__ import annotations
 
@@ -132,6 +133,8 @@ def test_kill_9_during_submissions_leaves_complete_applications_or_nothing(envir
         if found["procedure"] == "rinji-kyufukin":  # the demo's samples of others differ
             assert found["attachments"] == [True, True], receipt  # both rows, both files
         assert found["audited"], receipt
+        if found["procedure"] == "rinji-kyufukin":
+            assert found["mailed"], receipt  # its confirmation is queued with it
     assert state["audited_without_application"] == []
     assert state["loose_attachments"] == 0
 

@@ -19,9 +19,7 @@ from django.utils.translation import gettext as _
 
 from jichitai.accounts.identity import selectors as identity_selectors
 from jichitai.core.errors import DomainError
-from jichitai.core.id_blocks import IdBlocks
 from jichitai.core.japanese.calendar import add_business_days
-from jichitai.core.rows import execute_prepared
 from jichitai.governance.services import record_event
 from jichitai.procedures import answer_table
 from jichitai.procedures.formdoc import routing, schema
@@ -42,7 +40,7 @@ from jichitai.procedures.models import (
 )
 from jichitai.procedures.receipts import new_receipt_number
 from jichitai.procedures.selectors import attachment_ids
-from jichitai.procedures.services import dedupe
+from jichitai.procedures.services import application_rows, dedupe
 from jichitai.procedures.services.attachment_files import answer_value, store_uploads
 from jichitai.procedures.services.notifications import notify_applicant
 
@@ -280,13 +278,54 @@ def file_application(
     """Check complete, clean answers against the rules that hold at submission time (intake
     open, eligibility, completeness, capacity, one per unit) and create the application with
     its receipt number, attachments, audit entry and confirmation mail. Returns (application,
-    created): an application already made with this token is returned as it is. Runs inside
-    the caller's transaction; every page's answers must already have passed clean_page.
+    created): an application already made with this token is returned as it is. Every page's
+    answers must already have passed clean_page.
+
+    Runs inside the caller's transaction when there is one, otherwise in its own. On
+    PostgreSQL that is one statement (application_rows.write_in_one_statement) when nothing
+    else must happen in it: no capacity to count under a lock, and only new files
+    (`new_attachments`).
 
     `new_attachments`: the rows of files just stored (attachment_files.write_upload_files),
     not saved yet, by the question whose answer they are; they are saved with the application.
     `checked_level`: what check_intake_open returned for this same procedure object in this
     request (it is not asked again unless the procedure is locked and read afresh)."""
+    filing = functools.partial(
+        _file_application,
+        user,
+        procedure,
+        form_version,
+        given_answers,
+        token,
+        request_digest=request_digest,
+        new_attachments=new_attachments,
+        checked_level=checked_level,
+    )
+    if (
+        connection.vendor == "postgresql"
+        and procedure.capacity is None
+        and new_attachments is not None
+        and not connection.in_atomic_block
+    ):
+        return filing(in_one_statement=True)
+    # A savepoint inside the caller's transaction: a receipt number drawn twice or a twin
+    # that won (IntegrityError) undoes this attempt only, and the caller may try again.
+    with transaction.atomic():
+        return filing(in_one_statement=False)
+
+
+def _file_application(
+    user: Any,
+    procedure: Procedure,
+    form_version: FormVersion,
+    given_answers: Mapping[str, Any],
+    token: str,
+    *,
+    request_digest: str,
+    new_attachments: Mapping[str, Attachment] | None,
+    checked_level: str | None,
+    in_one_statement: bool,
+) -> tuple[Application, bool]:
     if procedure.capacity is not None:
         # Counting against a capacity must not race: submissions to this procedure queue
         # here, and one that waited may find its twin (same token) already made.
@@ -320,7 +359,9 @@ def file_application(
     if new_attachments:
         # Files of questions the answers skip are not kept (the clean-up removes them).
         kept = {key: row for key, row in new_attachments.items() if key in answers}
-        saved_with_application = _number_new_attachments(kept.values()) if kept else []
+        saved_with_application = (
+            application_rows.number_new_attachments(kept.values()) if kept else []
+        )
         answers = {**answers, **{key: answer_value(row) for key, row in kept.items()}}
     # A second application for the same unit is refused by the database's unique constraint
     # (caught in application_after_conflict), which also holds under concurrency.
@@ -353,98 +394,22 @@ def file_application(
         request_digest=request_digest,
         search_text=answer_table.search_text(document, answers, receipt_number, user.display_name),
     )
-    _insert_application(application, saved_with_application)
+    audit = {
+        "action": "application.submit",
+        "actor": user,
+        "subject_id": user.pk,
+        "fields": sorted(answers),
+        "detail": {"procedure": locked.slug, "receipt_number": application.receipt_number},
+    }
+    if in_one_statement:
+        application_rows.write_in_one_statement(application, saved_with_application, audit)
+        return application, True
+    application_rows.insert_application(application, saved_with_application)
     if not saved_with_application:
         Attachment.objects.filter(
             owner=user, application=None, pk__in=attachment_ids(answers)
         ).update(application=application)
     notify_applicant(application, NotificationEvent.RECEIVED)
     # Last: the audit chain's head stays locked until commit, so take it as late as possible.
-    record_event(
-        "application.submit",
-        actor=user,
-        target=application,
-        subject_id=user.pk,
-        fields=sorted(answers),
-        detail={"procedure": locked.slug, "receipt_number": application.receipt_number},
-    )
+    record_event(**audit, target=application)
     return application, True
-
-
-def _number_new_attachments(rows: Any) -> list[Attachment]:
-    """Give new attachment rows their IDs, which their answers carry. On PostgreSQL the IDs
-    come from the table's sequence, a block at a time, and the rows are returned, to be saved
-    with the application in one statement (_insert_application), already linked to it;
-    elsewhere they are saved here, unlinked, and the application's UPDATE links them."""
-    rows = list(rows)
-    for row in rows:  # a retried submission draws new IDs
-        row.pk, row._state.adding = None, True
-    if connection.vendor != "postgresql":
-        Attachment.objects.bulk_create(rows)
-        return []
-    for row, number in zip(rows, _ATTACHMENT_IDS.take(len(rows)), strict=True):
-        row.pk = number
-    return rows
-
-
-_ATTACHMENT_IDS = IdBlocks(Attachment)
-
-
-def _insert_application(application: Application, attachments: list[Attachment]) -> None:
-    """Save a new application, and on PostgreSQL its new attachments (with their IDs) linked
-    to it, in one hand-written statement: every submission makes one, and the ORM's insert
-    cost more to compile than to run. Elsewhere the ORM saves it."""
-    if connection.vendor != "postgresql":
-        application.save(force_insert=True)
-        return
-    values = _insert_values(application, _APPLICATION_FIELDS)
-    for attachment in attachments:
-        attachment.application = application  # its ID comes from the statement
-        values.extend(_insert_values(attachment, _ATTACHMENT_FIELDS))
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, _application_statement(len(attachments)), values)
-        (application.pk,) = cursor.fetchone()
-    for row in [application, *attachments]:
-        row._state.adding, row._state.db = False, connection.alias
-    for attachment in attachments:
-        attachment.application_id = application.pk
-
-
-_APPLICATION_FIELDS = [
-    field for field in Application._meta.concrete_fields if not field.primary_key
-]
-# The application's ID is the statement's; the attachment's own ID is drawn beforehand.
-_ATTACHMENT_FIELDS = [
-    field for field in Attachment._meta.concrete_fields if field.attname != "application_id"
-]
-
-
-def _insert_values(instance: Any, fields: list[Any]) -> list[Any]:
-    # What the ORM's insert does per field: defaults (pre_save), then the database's form.
-    return [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
-
-
-@functools.cache
-def _application_statement(attachments: int) -> str:
-    name = connection.ops.quote_name
-
-    def columns(fields: list[Any]) -> str:
-        return ", ".join(name(field.column) for field in fields)
-
-    def placeholders(fields: list[Any]) -> str:
-        return ", ".join(["%s"] * len(fields))
-
-    attachment_table = name(Attachment._meta.db_table)
-    parts = [
-        f"WITH application AS (INSERT INTO {name(Application._meta.db_table)}"  # noqa: S608  (our names, bound values)
-        f" ({columns(_APPLICATION_FIELDS)}) VALUES ({placeholders(_APPLICATION_FIELDS)})"
-        f" RETURNING id)"
-    ]
-    parts.extend(
-        f", attachment_{number} AS (INSERT INTO {attachment_table}"  # noqa: S608  (as above)
-        f" ({columns(_ATTACHMENT_FIELDS)}, {name('application_id')})"
-        f" SELECT {placeholders(_ATTACHMENT_FIELDS)}, application.id FROM application)"
-        for number in range(attachments)
-    )
-    parts.append(" SELECT id FROM application")
-    return "".join(parts)

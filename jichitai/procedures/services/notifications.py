@@ -7,6 +7,7 @@ otherwise from the default template files.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from jichitai.core.combined_insert import RowInsert
 from jichitai.core.errors import DomainError
 from jichitai.core.templatetags.jichitai_dates import wareki
 from jichitai.governance.services import record_event
@@ -23,7 +25,12 @@ from jichitai.notifications import sandbox
 from jichitai.notifications.composers import NothingToCompose
 from jichitai.notifications.mail import render_template_files
 from jichitai.notifications.models import OutboundEmail
-from jichitai.notifications.services import queue_composed_at_delivery, queue_email, retry_now
+from jichitai.notifications.services import (
+    queue_composed_at_delivery,
+    queue_email,
+    queue_in_statement,
+    retry_now,
+)
 from jichitai.procedures import policies
 from jichitai.procedures.models import (
     Application,
@@ -51,14 +58,7 @@ def notify_applicant(application: Application, event: str, *, message: str = "")
     language = user.preferred_language or "ja"
     procedure = application.procedure
     if event == NotificationEvent.RECEIVED and not message:
-        return queue_composed_at_delivery(
-            to=user.email,
-            language=language,
-            event=RECEIVED_EVENT,
-            department_id=procedure.department_id,
-            related=application,
-            reference=application.receipt_number,
-        )
+        return queue_composed_at_delivery(**_received_mail(application))
     subject, body = _render(
         application,
         event,
@@ -80,6 +80,26 @@ def notify_applicant(application: Application, event: str, *, message: str = "")
 
 
 RECEIVED_EVENT = f"application.{NotificationEvent.RECEIVED}"
+
+
+def queue_received_in_statement(
+    application: Application, *, source: str
+) -> tuple[list[RowInsert], Callable[[], None]]:
+    """notify_applicant(application, RECEIVED) for a submission written as one statement
+    (intake): the rows that queue the mail and what to call after the statement has run."""
+    return queue_in_statement(**_received_mail(application), source=source)
+
+
+def _received_mail(application: Application) -> dict[str, Any]:
+    user = application.applicant
+    return {
+        "to": user.email,
+        "language": user.preferred_language or "ja",
+        "event": RECEIVED_EVENT,
+        "department_id": application.procedure.department_id,
+        "related": application,
+        "reference": application.receipt_number,
+    }
 
 
 def _render(
