@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from django.db import connection
 
 from jichitai.core.combined_insert import RowInsert, with_parts
-from jichitai.core.rows import execute_prepared
+from jichitai.core.rows import fetch_row
 from jichitai.governance import chain
 from jichitai.governance.models import CHAINS, AuditChainHead, AuditEvent
 
@@ -148,13 +148,10 @@ def _append_in_one_statement(
         for field in _CONTENT_FIELDS
     ]
     parts, part_values = with_parts(inserts)
-    with connection.cursor() as cursor:
-        execute_prepared(
-            cursor,
-            _statement(head_choice, parts),
-            [*part_values, *chain.payload_around_head(content), *values],
-        )
-        row = cursor.fetchone()
+    row = fetch_row(
+        _statement(head_choice, parts),
+        [*part_values, *chain.payload_around_head(content), *values],
+    )
     if row is None:
         return False
     event.pk, event.chain, event.sequence, event.previous_hash, event.entry_hash = row

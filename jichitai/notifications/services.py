@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from jichitai.core.combined_insert import RowInsert, insert_values, row_insert
 from jichitai.core.id_blocks import IdBlocks
-from jichitai.core.rows import execute_prepared
+from jichitai.core.rows import fetch_inserted
 from jichitai.notifications import composers, conf
 from jichitai.notifications.models import OutboundEmail
 from jichitai.notifications.models import OutboundEmailStatus as S
@@ -153,13 +153,10 @@ def _insert_with_task(email: OutboundEmail, task: Any) -> None:
     the one django-tasks' DatabaseBackend.enqueue writes, with the message's ID in its
     arguments. The task_enqueued signal is not sent (nothing here listens to it)."""
     result = _task_result(task)  # its arguments are written by the statement, around the ID
-    with connection.cursor() as cursor:
-        execute_prepared(
-            cursor,
-            _outbox_and_task_statement(),
-            [*insert_values(email, _OUTBOX_FIELDS), *insert_values(result, _task_fields())],
-        )
-        (email.pk,) = cursor.fetchone()
+    (email.pk,) = fetch_inserted(
+        _outbox_and_task_statement(),
+        [*insert_values(email, _OUTBOX_FIELDS), *insert_values(result, _task_fields())],
+    )
     email._state.adding = False
     email._state.db = connection.alias
 

@@ -7,6 +7,7 @@ import os
 import pytest
 from django.db import connection
 
+from jichitai.core import rows
 from jichitai.core.models import Municipality
 from jichitai.core.rows import all_fields, fetch_instance, model_columns
 
@@ -57,3 +58,9 @@ def test_hand_written_statements_are_prepared_and_nothing_else() -> None:
     prepared = _prepared_statements()
     assert len([s for s in prepared if "40 + 2 AS answer" in s]) == 1
     assert not [s for s in prepared if Municipality._meta.db_table in s and "answer" not in s]
+
+
+def test_placeholders_are_numbered_as_postgresql_writes_them() -> None:
+    assert rows._numbered("SELECT %s, (id %% 16) + %s WHERE code = %s") == (
+        "SELECT $1, (id % 16) + $2 WHERE code = $3"
+    )

@@ -391,7 +391,7 @@ def test_search_after_another_connection_reloads_the_table_with_other_types(clie
     """The upload worker replaces a table, on its own connection, with other column types:
     the next search on a connection that searched it before answers from the new table.
     (Were datastore reads prepared, PostgreSQL would refuse them: "cached plan must not change
-    result type"; only core.rows.execute_prepared prepares, for statements on fixed tables.)"""
+    result type"; only core.rows.fetch_row prepares, for statements on fixed tables.)"""
     dataset = make_dataset("公共施設一覧", name="reloaded", resources=[{"name": "施設CSV"}])
     resource = dataset.resources.get()
     counted = TableSchema.from_descriptor(

@@ -15,7 +15,7 @@ from django.db import connection
 
 from jichitai.core.combined_insert import insert_values, row_insert
 from jichitai.core.id_blocks import IdBlocks
-from jichitai.core.rows import execute_prepared
+from jichitai.core.rows import fetch_inserted
 from jichitai.governance import appending
 from jichitai.governance.services import record_event
 from jichitai.procedures.models import Application, Attachment
@@ -74,9 +74,7 @@ def insert_application(application: Application, attachments: list[Attachment]) 
     for attachment in attachments:
         attachment.application = application  # its ID comes from the statement
         values.extend(insert_values(attachment, _ATTACHMENT_FIELDS))
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, _application_statement(len(attachments)), values)
-        (application.pk,) = cursor.fetchone()
+    (application.pk,) = fetch_inserted(_application_statement(len(attachments)), values)
     for row in [application, *attachments]:
         row._state.adding, row._state.db = False, connection.alias
     for attachment in attachments:
