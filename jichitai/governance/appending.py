@@ -42,8 +42,8 @@ def append(event: AuditEvent) -> None:
     hash as its previous hash, save it, and make it the head. Call inside the transaction that
     makes the change."""
     if connection.vendor == "postgresql":
-        for statement in (_ANY_FREE_CHAIN, _PREFERRED_CHAIN):
-            if _append_in_one_statement(statement, event):
+        for head_choice in (_ANY_FREE_CHAIN, _PREFERRED_CHAIN):
+            if _append_in_one_statement(head_choice, event):
                 return
         _ensure_heads()  # the very first entry: no head rows yet
         if _append_in_one_statement(_PREFERRED_CHAIN, event):
@@ -62,8 +62,8 @@ def append_with(event: AuditEvent, inserts: Sequence[RowInsert]) -> None:
     violation in any part raises IntegrityError and leaves nothing written."""
     if connection.in_atomic_block:
         raise RuntimeError("append_with runs its own statement as its transaction")
-    for statement in (_ANY_FREE_CHAIN, _PREFERRED_CHAIN):
-        if _append_in_one_statement(statement, event, inserts):
+    for head_choice in (_ANY_FREE_CHAIN, _PREFERRED_CHAIN):
+        if _append_in_one_statement(head_choice, event, inserts):
             return
     _ensure_heads()
     if not _append_in_one_statement(_PREFERRED_CHAIN, event, inserts):
