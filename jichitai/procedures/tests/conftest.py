@@ -1,5 +1,7 @@
 """Helpers for back-office tests: one-question forms and applications made through the services."""
 
+from typing import Any
+
 import pytest
 from django.http import QueryDict
 
@@ -21,9 +23,14 @@ NOTE_FORM = {
 
 def open_for_notes(procedure: Procedure) -> Procedure:
     """Publish the one-question form and let any signed-in resident apply."""
+    return open_with_form(procedure, NOTE_FORM)
+
+
+def open_with_form(procedure: Procedure, form: dict[str, Any]) -> Procedure:
+    """Publish `form` and let any signed-in resident apply."""
     procedure.identity_level = "account"
     procedure.save()
-    intake.publish_form(procedure, NOTE_FORM)
+    intake.publish_form(procedure, form)
     procedure.refresh_from_db()
     return procedure
 

@@ -18,6 +18,7 @@ from jichitai.accounts import api_tokens
 from jichitai.governance.models import AuditEvent
 from jichitai.procedures.models import Application, Attachment, NotificationTemplate
 from jichitai.procedures.services import intake
+from jichitai.procedures.tests.conftest import open_with_form
 
 pytestmark = pytest.mark.django_db
 
@@ -84,12 +85,7 @@ ANSWERS: dict[str, Any] = {
 
 @pytest.fixture
 def procedure(catalogue):
-    procedure = catalogue["jido"]
-    procedure.identity_level = "account"
-    procedure.save()
-    intake.publish_form(procedure, FORM)
-    procedure.refresh_from_db()
-    return procedure
+    return open_with_form(catalogue["jido"], FORM)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from django.utils import timezone
 from jichitai.governance.models import AuditEvent
 from jichitai.procedures.models import ApplicationDraft, Attachment
 from jichitai.procedures.services import intake
+from jichitai.procedures.tests.conftest import open_with_form
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +37,7 @@ FORM = {
 
 @pytest.fixture
 def procedure(catalogue):
-    procedure = catalogue["jido"]
-    procedure.identity_level = "account"
-    procedure.save()
-    intake.publish_form(procedure, FORM)
-    procedure.refresh_from_db()
-    return procedure
+    return open_with_form(catalogue["jido"], FORM)
 
 
 def _upload(draft, **names):

@@ -16,6 +16,7 @@ from jichitai.governance.selectors import verify_chain
 from jichitai.notifications.models import OutboundEmail
 from jichitai.procedures.models import Application, Attachment
 from jichitai.procedures.services import intake
+from jichitai.procedures.tests.conftest import open_with_form
 from jichitai.procedures.tests.test_api_applications import ANSWERS, FORM, bearer, post
 
 pytestmark = [
@@ -31,11 +32,7 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 @pytest.fixture
 def procedure(catalogue):
-    procedure = catalogue["jido"]
-    procedure.identity_level = "account"
-    procedure.save()
-    intake.publish_form(procedure, FORM)
-    return procedure
+    return open_with_form(catalogue["jido"], FORM)
 
 
 def test_the_whole_application_is_written_by_one_statement(
