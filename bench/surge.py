@@ -23,7 +23,9 @@ connections, whatever the server does; each latency counts from the request's sc
 so a server that falls behind is charged for the queue it builds (no coordinated omission).
 `achieved_rps` below `offered_rps` means the server could not keep up with that rate. The
 reference line also gives the clients' own CPU (`client_cores`): they share the machine with
-the server and must not take a core it needs.
+the server and must not take a core it needs. The `cpu_ms` line splits each answered request's
+CPU between the gunicorn workers, PostgreSQL and the clients (bench/support/cpu_time.py): the
+machine's speed drifts between runs, the split within one run much less.
 
     make bench B=surge                       # 2,000 submissions
     .venv/bin/python bench/surge.py --entries 50
@@ -52,6 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.support import live_server  # noqa: E402  (after the path is set)
+from bench.support.cpu_time import CpuMeter  # noqa: E402
 
 SLUG = "rinji-kyufukin"
 CLIENTS = 64
@@ -256,14 +259,16 @@ def main() -> None:
         run_load(port, "/bench/reference/", tokens, warmup)
         # The clients' own CPU (this process) in each phase, in cores: they share the machine
         # with the server, so a client that ate a core would hold the server back.
-        cpu = time.process_time()
+        cpu, meter = time.process_time(), CpuMeter(server.pid)
         reference, reference_s = run_load(port, "/bench/reference/", tokens, args.entries)
         reference_client_cores = (time.process_time() - cpu) / reference_s
+        reference_cpu = meter.per_request(len(reference.latencies_ms))
         submit = f"/api/v1/procedures/{SLUG}/applications"
         run_load(port, submit, tokens, warmup)
-        cpu = time.process_time()
+        cpu, meter = time.process_time(), CpuMeter(server.pid)
         surge, surge_s = run_load(port, submit, tokens, args.entries)
         surge_client_cores = (time.process_time() - cpu) / surge_s
+        surge_cpu = meter.per_request(len(surge.latencies_ms))
         offered_rps = len(reference.latencies_ms) / reference_s / 2
         # Ten seconds of arrivals: long enough for a queue to show, short enough that a server
         # that cannot keep up does not make the run last minutes.
@@ -293,6 +298,9 @@ def main() -> None:
         f" p99_ms={percentile(reference.latencies_ms, 0.99):.0f}"
         f" client_cores={reference_client_cores:.2f} (surge: {surge_client_cores:.2f})"
     )
+    # Where each answered request's CPU went (ms); the machine's speed drifts between runs,
+    # the split within one run does not.
+    print(f"cpu_ms per request: reference {reference_cpu}; surge {surge_cpu}")
     print(
         f"bench surge: ratio={surge_rps / reference_rps:.2f} rps={surge_rps:.0f}"
         f" p50_ms={percentile(surge.latencies_ms, 0.5):.0f}"
