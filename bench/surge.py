@@ -13,6 +13,11 @@ Reference (in the same run, same server, same database, same clients): a minimal
 that parses the same JSON payload and inserts it into a table in one transaction.
 `ratio` = submissions per second ÷ reference inserts per second.
 
+Floor (same run): the reference's insert behind what every API submission passes before the
+application's own work — django-ninja, the API token check, the body schema and the
+Idempotency-Key header (bench/support/surge_urls.py). Its line shows what the framework
+costs; the surge's distance from it is what submitting itself costs.
+
 Two load models. The last line is the closed loop: 64 clients, each sending its next request
 as soon as it has an answer, which measures the most the server can take; its latencies are
 then mostly queueing (64 clients ÷ throughput), so a p99 of 250 ms there would need 256
@@ -57,6 +62,7 @@ from bench.support import live_server  # noqa: E402  (after the path is set)
 from bench.support.cpu_time import CpuMeter  # noqa: E402
 
 SLUG = "rinji-kyufukin"
+FLOOR_PATH = "/bench/floor/applications"
 CLIENTS = 64
 
 
@@ -263,6 +269,10 @@ def main() -> None:
         reference, reference_s = run_load(port, "/bench/reference/", tokens, args.entries)
         reference_client_cores = (time.process_time() - cpu) / reference_s
         reference_cpu = meter.per_request(len(reference.latencies_ms))
+        run_load(port, FLOOR_PATH, tokens, warmup)
+        meter = CpuMeter(server.pid)
+        floor, floor_s = run_load(port, FLOOR_PATH, tokens, args.entries)
+        floor_cpu = meter.per_request(len(floor.latencies_ms))
         submit = f"/api/v1/procedures/{SLUG}/applications"
         run_load(port, submit, tokens, warmup)
         cpu, meter = time.process_time(), CpuMeter(server.pid)
@@ -284,7 +294,8 @@ def main() -> None:
         live_server.drop_database(created)
     reference_rps = len(reference.latencies_ms) / reference_s
     surge_rps = len(surge.latencies_ms) / surge_s
-    failures = sum(surge.failures.values()) + sum(reference.failures.values())
+    floor_rps = len(floor.latencies_ms) / floor_s
+    failures = sum(sum(phase.failures.values()) for phase in (surge, reference, floor))
     open_loop_failures = sum(open_loop.failures.values())
     print(
         f"open loop: offered_rps={offered_rps:.0f} (half the reference)"
@@ -298,9 +309,13 @@ def main() -> None:
         f" p99_ms={percentile(reference.latencies_ms, 0.99):.0f}"
         f" client_cores={reference_client_cores:.2f} (surge: {surge_client_cores:.2f})"
     )
+    print(
+        f"floor: rps={floor_rps:.0f} ratio={floor_rps / reference_rps:.2f}"
+        f" (the reference's insert behind the API's token check and body schema)"
+    )
     # Where each answered request's CPU went (ms); the machine's speed drifts between runs,
     # the split within one run does not.
-    print(f"cpu_ms per request: reference {reference_cpu}; surge {surge_cpu}")
+    print(f"cpu_ms per request: reference {reference_cpu}; floor {floor_cpu}; surge {surge_cpu}")
     print(
         f"bench surge: ratio={surge_rps / reference_rps:.2f} rps={surge_rps:.0f}"
         f" p50_ms={percentile(surge.latencies_ms, 0.5):.0f}"

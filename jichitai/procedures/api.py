@@ -30,6 +30,11 @@ from jichitai.procedures.services import direct
 router = Router(tags=["procedures"])
 
 
+def idempotency_key_header() -> Any:
+    """The `Idempotency-Key` header submitting takes: 8–64 printable ASCII characters."""
+    return Header(..., alias="Idempotency-Key", min_length=8, max_length=64, pattern=r"^[!-~]+$")
+
+
 class CatalogueFilter(Schema):
     q: str = Field("", max_length=100, description="Japanese or English words; all must match")
     department: str = Field("", max_length=40, description="Department code, e.g. seiso-ka")
@@ -126,9 +131,7 @@ def submit_application(
     response: HttpResponse,
     slug: str,
     payload: ApplicationIn,
-    idempotency_key: str = Header(
-        ..., alias="Idempotency-Key", min_length=8, max_length=64, pattern=r"^[!-~]+$"
-    ),
+    idempotency_key: str = idempotency_key_header(),
 ) -> Status[Application]:
     procedure = selectors.procedure_for_intake(slug)
     if procedure is None:
