@@ -34,6 +34,7 @@ machine's speed drifts between runs, the split within one run much less.
 
     make bench B=surge                       # 2,000 submissions
     .venv/bin/python bench/surge.py --entries 50
+    .venv/bin/python bench/surge.py --open-loop-rps 100   # arrivals at a planned peak rate
     BENCH_DATABASE_URL=postgres://… make bench B=surge   # an existing scratch database
 
 Without a reachable PostgreSQL server it falls back to SQLite and says so.
@@ -239,6 +240,11 @@ def _by_status(failures: dict[int, int]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entries", type=int, default=2000, help="submissions per phase")
+    parser.add_argument(
+        "--open-loop-rps",
+        type=float,
+        help="the open loop's arrival rate (default: half the reference's throughput)",
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="jichitai-surge-"))
@@ -279,7 +285,7 @@ def main() -> None:
         surge, surge_s = run_load(port, submit, tokens, args.entries)
         surge_client_cores = (time.process_time() - cpu) / surge_s
         surge_cpu = meter.per_request(len(surge.latencies_ms))
-        offered_rps = len(reference.latencies_ms) / reference_s / 2
+        offered_rps = args.open_loop_rps or len(reference.latencies_ms) / reference_s / 2
         # Ten seconds of arrivals: long enough for a queue to show, short enough that a server
         # that cannot keep up does not make the run last minutes.
         arrivals = min(args.entries, max(1, int(offered_rps * 10)))
@@ -298,7 +304,8 @@ def main() -> None:
     failures = sum(sum(phase.failures.values()) for phase in (surge, reference, floor))
     open_loop_failures = sum(open_loop.failures.values())
     print(
-        f"open loop: offered_rps={offered_rps:.0f} (half the reference)"
+        f"open loop: offered_rps={offered_rps:.0f}"
+        f" ({'as asked' if args.open_loop_rps else 'half the reference'})"
         f" achieved_rps={len(open_loop.latencies_ms) / open_loop_s:.0f}"
         f" p50_ms={percentile(open_loop.latencies_ms, 0.5):.0f}"
         f" p99_ms={percentile(open_loop.latencies_ms, 0.99):.0f}"
