@@ -21,6 +21,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jichitai.procedures.formdoc.rendering import row_index
 from jichitai.procedures.formdoc.schema import MAX_GROUP_ITEMS, Page, Question
 
 Value = Any
@@ -105,7 +106,8 @@ def _clean_into(
 
 # --- helpers --------------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and lone surrogates (what a JSON "\ud800" escape gives: no character).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def _text(data: PostedData, name: str) -> str:
@@ -197,11 +199,11 @@ def _date(question: Question, name: str, data: PostedData, files: Any) -> Value:
     if not any(parts):
         return _required(question, name)
     first_field = f"{name}.year"
-    if not all(part.isdigit() for part in parts):
+    if not all(part.isascii() and part.isdigit() for part in parts):
         raise _Invalid(first_field, "invalid_date", _("年・月・日を数字で入力してください。"))
     try:
         day = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a year of twenty digits
         raise _Invalid(first_field, "invalid_date", _("正しい日付を入力してください。")) from None
     earliest, latest = _limit_date(question.min_date), _limit_date(question.max_date)
     if earliest and day < earliest:
@@ -279,18 +281,24 @@ def _phone(question: Question, name: str, data: PostedData, files: Any) -> Value
     return number
 
 
+def _is_email(address: str) -> bool:
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
+
+
 def _email(question: Question, name: str, data: PostedData, files: Any) -> Value:
     address = unicodedata.normalize("NFKC", _text(data, name))
     if not address:
         return _required(question, name)
-    try:
-        validate_email(address)
-    except ValidationError:
+    if _CONTROL.search(address) or not _is_email(address):
         raise _Invalid(
             name,
             "invalid_email",
             _("メールアドレスを正しく入力してください（例：name@example.jp）。"),
-        ) from None
+        )
     if len(address) > 254:
         raise _Invalid(name, "too_long", _("%(max)d文字以内で入力してください。") % {"max": 254})
     return address
@@ -441,9 +449,10 @@ def _clean_group(result: PageAnswers, question: Question, name: str, data: Poste
     prefix = f"{name}."
     indices = sorted(
         {
-            int(key[len(prefix) :].split(".", 1)[0])
+            index
             for key in data
-            if key.startswith(prefix) and key[len(prefix) :].split(".", 1)[0].isdigit()
+            if key.startswith(prefix)
+            and (index := row_index(key[len(prefix) :].split(".", 1)[0])) is not None
         }
     )
     if indices and indices[-1] >= MAX_GROUP_ITEMS:
@@ -467,7 +476,7 @@ def _clean_group(result: PageAnswers, question: Question, name: str, data: Poste
     )
     if len(items) < minimum:
         raise _Invalid(
-            f"{name}.0.{question.questions[0].id}",
+            f"{name}.0.{question.questions[0].id}" if question.questions else name,
             "too_few_items",
             _("%(min)d件以上入力してください。") % {"min": minimum},
         )

@@ -6,11 +6,13 @@ the same dotted field names a page posts (`name.family`, `members.0.relation`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from jichitai.procedures.formdoc.schema import Page, Question
+from jichitai.procedures.formdoc.schema import MAX_GROUP_ITEMS, Page, Question
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # how answers keep a date (YYYY-MM-DD)
 COMPOUND_PARTS = {
     "name": ("family", "given", "family_kana", "given_kana"),
     "address": ("postal_code", "address"),
@@ -39,14 +41,14 @@ def _flatten(
         for index, item in enumerate(items):
             for child in question.questions:
                 _flatten(child, f"{name}.{index}.{child.id}", item.get(child.id), data, 0)
-        data[f"{name}.rows"] = min(len(items) + blank_rows, question.max_items or 20) or 1
+        data[f"{name}.rows"] = _row_count(question, len(items) + blank_rows)
         return
     if value is None:
         return
     if question.type in COMPOUND_PARTS and isinstance(value, dict):
         for part in COMPOUND_PARTS[question.type]:
             data[f"{name}.{part}"] = value.get(part, "")
-    elif question.type == "date" and isinstance(value, str) and len(value) == 10:
+    elif question.type == "date" and isinstance(value, str) and ISO_DATE.fullmatch(value):
         data[f"{name}.year"], data[f"{name}.month"], data[f"{name}.day"] = (
             value[:4],
             str(int(value[5:7])),
@@ -70,12 +72,15 @@ def posted_data(page: Page, posted: Any) -> dict[str, Any]:
     }
     for question in page.questions:
         if question.type == "group":
+            prefix = f"{question.id}."
             indices = {
-                int(key.split(".")[1])
+                row_index(key[len(prefix) :].split(".", 1)[0])
                 for key in data
-                if key.startswith(f"{question.id}.") and key.split(".")[1].isdigit()
+                if key.startswith(prefix)
             }
-            data[f"{question.id}.rows"] = max(indices, default=-1) + 1 or 1
+            data[f"{question.id}.rows"] = _row_count(
+                question, max((index for index in indices if index is not None), default=-1) + 1
+            )
         elif question.type == "multiple_choice":
             data[question.id] = posted.getlist(question.id)
     return data
@@ -85,8 +90,26 @@ def posted_data_with_added_row(page: Page, posted: Any, group: str) -> dict[str,
     """What the resident posted, with one more empty row in the repeating group `group`
     (nothing is saved until the page is sent)."""
     data = posted_data(page, posted)
-    data[f"{group}.rows"] = int(data.get(f"{group}.rows", 1)) + 1
+    question = next((q for q in page.questions if q.id == group and q.type == "group"), None)
+    if question is not None:  # another name (a crafted request) adds nothing
+        data[f"{group}.rows"] = _row_count(question, data[f"{group}.rows"] + 1)
     return data
+
+
+def row_index(segment: str) -> int | None:
+    """The row number in a posted repeating-group field name (`members.<n>.name`), or None
+    when `segment` is none. ASCII digits only: str.isdigit() also takes ² and other scripts'
+    digits, which int() refuses. More than six digits count as 1,000,000, past any group's
+    maximum (int() refuses a number of over 4,300 digits)."""
+    if not (segment.isascii() and segment.isdigit()):
+        return None
+    return int(segment) if len(segment) <= 6 else 10**6
+
+
+def _row_count(question: Question, wanted: int) -> int:
+    """How many rows a repeating group shows: at least one, at most its maximum (a posted row
+    number of 999999 must not make a page of a million rows)."""
+    return max(1, min(wanted, question.max_items or MAX_GROUP_ITEMS))
 
 
 def summary(page: Page, answers: Mapping[str, Any]) -> list[tuple[Question, Any]]:

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from jichitai.procedures.formdoc import routing, schema
+from jichitai.procedures.formdoc import rendering, routing, schema
 from jichitai.procedures.formdoc.answers import UploadCandidate, clean_page
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -275,6 +275,16 @@ def test_a_good_applicant_page_is_normalised(document) -> None:
             "invalid_date",
         ),
         (
+            {"birth_date__year": "9" * 20, "birth_date__month": "1", "birth_date__day": "1"},
+            "birth_date.year",
+            "invalid_date",
+        ),
+        (
+            {"birth_date__year": "1980", "birth_date__month": "²", "birth_date__day": "1"},
+            "birth_date.year",
+            None,  # NFKC makes ² a 2: 1980-02-01
+        ),
+        (
             {"address__postal_code": "144", "address__address": "蒲田"},
             "address.postal_code",
             "invalid_postal_code",
@@ -360,6 +370,65 @@ def test_repeating_group_has_a_maximum(document) -> None:
         clean_page(page_of(document, "household"), hostile).errors["members"][0].code
         == "too_many_items"
     )
+
+
+@pytest.mark.parametrize("row", ["²", "٣", "1" * 5000])
+def test_a_row_number_that_is_no_number_of_ours_never_breaks_the_page(document, row) -> None:
+    page = page_of(document, "household")
+    data = posted(**{f"members__{row}__name": "x", f"members__{row}__relation": "child"})
+    result = clean_page(page, data)
+    if row.isascii():  # ASCII digits: a row far past the maximum
+        assert result.errors["members"][0].code == "too_many_items"
+    else:  # other scripts' digits: no row at all
+        assert result.valid and "members" not in result.values
+    assert rendering.posted_data(page, data)["members.rows"] <= 3
+
+
+def test_a_posted_row_far_past_the_maximum_shows_no_more_rows_than_the_maximum(document) -> None:
+    page = page_of(document, "household")
+    data = posted(members__999999__name="x")
+    assert rendering.posted_data(page, data)["members.rows"] == 3  # not a million
+    assert rendering.posted_data_with_added_row(page, data, "members")["members.rows"] == 3
+    one_row = posted(members__0__name="x")
+    assert rendering.posted_data_with_added_row(page, one_row, "members")["members.rows"] == 2
+
+
+def test_a_stored_date_that_is_no_date_is_shown_without_breaking_the_page(document) -> None:
+    data = rendering.form_data(page_of(document, "applicant"), {"birth_date": "abcdefghij"})
+    assert "birth_date.month" not in data
+
+
+def test_adding_a_row_to_what_is_no_group_of_the_page_adds_nothing(document) -> None:
+    page = page_of(document, "household")
+    data = posted(**{"zz__rows": "abc", "members__0__name": "x"})
+    assert rendering.posted_data_with_added_row(page, data, "zz")["zz.rows"] == "abc"
+
+
+def test_a_repeating_group_without_questions_refuses_without_breaking() -> None:
+    page = schema.Page.model_validate(
+        {
+            "id": "p",
+            "title": T("p"),
+            "questions": [{"id": "g", "type": "group", "label": T("g"), "min_items": 1}],
+        },
+        context={"draft": True},
+    )
+    assert clean_page(page, posted()).errors["g"][0].code == "too_few_items"
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "code"),
+    [
+        ("short_text", "大田\ud800", "invalid_characters"),  # a lone surrogate: no character
+        ("long_text", "\udfff", "invalid_characters"),
+        ("email", "a@\ud800.jp", "invalid_email"),
+    ],
+)
+def test_a_lone_surrogate_is_refused(kind, text, code) -> None:
+    page = schema.Page.model_validate(
+        {"id": "p", "title": T("p"), "questions": [{"id": "q", "type": kind, "label": T("q")}]}
+    )
+    assert clean_page(page, posted(q=text)).errors["q"][0].code == code
 
 
 def _upload(
