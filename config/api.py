@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from jichitai.core.api import router as core_router
 from jichitai.core.errors import DomainError
+from jichitai.core.problems import PROBLEM_JSON, body_too_large
 from jichitai.procedures.api import router as procedures_router
-
-PROBLEM_JSON = "application/problem+json"
 
 
 class JichitaiAPI(NinjaAPI):
@@ -100,7 +101,14 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return problem(request, 401, "Authentication required")
+    response = problem(request, 401, "Authentication required")
+    response["WWW-Authenticate"] = "Bearer"  # RFC 9110: a 401 names the scheme to use
+    return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return body_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
 @api.exception_handler(HttpError)

@@ -13,13 +13,14 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.core.handlers.wsgi import LimitedStream
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
 from jichitai.core import request_context
 from jichitai.core.client_ip import client_ip_from_request
+from jichitai.core.problems import body_too_large
 
 access_log = logging.getLogger("jichitai.access")
 
@@ -135,16 +136,7 @@ class RequestBodyLimitMiddleware:
         if answer is not None:
             response: HttpResponse = answer(request, limit)
         elif request.path_info.startswith("/api/"):
-            response = JsonResponse(
-                {
-                    "type": "about:blank",
-                    "title": "Request body too large",
-                    "status": 413,
-                    "detail": f"The body is over the limit of {limit} bytes.",
-                },
-                status=413,
-                content_type="application/problem+json",
-            )
+            response = body_too_large(limit)
         else:
             response = render(request, "errors/413.html", status=413)
         # The unread body is the server's to discard (no Connection header: WSGI forbids

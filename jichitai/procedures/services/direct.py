@@ -58,7 +58,9 @@ class AnswersInvalid(DomainError):
 def request_digest(answers: Mapping[str, Any]) -> str:
     """A fingerprint of what was asked for, to tell a retry from a different request."""
     canonical = json.dumps(answers, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    # surrogatepass: a lone surrogate (a JSON "\ud800" escape) is refused by the answer
+    # checks, which run after this; here it must not stop the request first.
+    return hashlib.sha256(canonical.encode(errors="surrogatepass")).hexdigest()
 
 
 def submit_answers(
@@ -68,8 +70,10 @@ def submit_answers(
     False when this is a replay of an earlier request with the same key."""
     token = KEY_NAMESPACE + idempotency_key
     digest = request_digest(answers)
-    earlier = _earlier(user, token, digest)
+    earlier = _earlier(user, token)
     if earlier is not None:
+        if not _same_request(earlier, procedure, digest):
+            raise _key_reused()
         return earlier, False
     level = intake.check_intake_open(procedure, user)
     form_version = cast(FormVersion, procedure.live_form)  # check_intake_open ensured one
@@ -91,28 +95,32 @@ def submit_answers(
                 new_attachments=files,
                 checked_level=level,
             )
-            if not created and application.request_digest != digest:
+            if not created and not _same_request(application, procedure, digest):
                 raise _key_reused()
             return application, created
         except IntegrityError:
             made = intake.application_after_conflict(user, procedure, token, form_version, values)
             if made is not None:
-                if made.request_digest != digest:
+                if not _same_request(made, procedure, digest):
                     raise _key_reused() from None
                 return made, False
     raise intake.stale_error()
 
 
-def _earlier(user: Any, token: str, digest: str) -> Application | None:
+def _earlier(user: Any, token: str) -> Application | None:
     # The key is unique, so at most one row, read in a hand-written statement: almost every
     # request finds nothing, and compiling an ORM query cost more than running it. The whole
     # row, so that a replay is answered without reading it again.
-    earlier = fetch_instance(
+    return fetch_instance(
         Application, _EARLIER_STATEMENT, [user.pk, token], all_fields(Application)
     )
-    if earlier is not None and earlier.request_digest != digest:
-        raise _key_reused()
-    return earlier
+
+
+def _same_request(application: Application, procedure: Procedure, digest: str) -> bool:
+    """Whether an application made with a key answers this request: the same answers to the
+    same procedure (the key sent again to another procedure is another request, refused, so
+    that a client never takes a replay for an application it did not get)."""
+    return application.procedure_id == procedure.pk and application.request_digest == digest
 
 
 _EARLIER_STATEMENT = (
@@ -206,6 +214,10 @@ def _shape_problem(question: schema.Question, value: Any) -> str | None:
         return None
     if isinstance(value, (dict, list)):
         return _("文字列か数値で指定してください。")
+    if question.type == "date" and not (
+        isinstance(value, str) and rendering.ISO_DATE.fullmatch(value)
+    ):
+        return _("日付は YYYY-MM-DD の形で指定してください。")
     return None
 
 
@@ -217,7 +229,10 @@ def _decoded_file(value: Mapping[str, Any]) -> SimpleUploadedFile | str:
         data = base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError):
         return _("content_base64 が正しい Base64 ではありません。")
-    return SimpleUploadedFile(name[:200] or "file", data)
+    # The display name only (files are stored under generated names): its last path part,
+    # and "file" for none, which SimpleUploadedFile would refuse ("", ".", "..").
+    base = name.replace("\\", "/").rsplit("/", 1)[-1][:200]
+    return SimpleUploadedFile(base if base.strip(".") else "file", data)
 
 
 def _as_posted(page: schema.Page, given: Mapping[str, Any]) -> MultiValueDict[str, str]:

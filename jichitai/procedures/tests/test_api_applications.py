@@ -151,6 +151,18 @@ def test_the_same_key_with_other_answers_is_refused(client, procedure, resident)
     assert Application.objects.count() == 1
 
 
+def test_the_same_key_for_another_procedure_is_refused(
+    client, procedure, resident, catalogue
+) -> None:
+    open_with_form(catalogue["gomi"], FORM)
+    headers = bearer(resident)
+    assert post(client, headers, key="key-00000003").status_code == 201
+    response = post(client, headers, key="key-00000003", slug="sodai-gomi")
+    assert response.status_code == 422
+    assert response.json()["code"] == "application.idempotency_key_reused"
+    assert Application.objects.get().procedure == procedure
+
+
 def test_a_second_application_for_the_household_is_a_409_naming_the_first(
     client, procedure, resident, make_user
 ) -> None:
@@ -165,6 +177,15 @@ def test_a_second_application_for_the_household_is_a_409_naming_the_first(
     ("change", "field", "code"),
     [
         ({"birth": "1980-02-30"}, "answers.birth.year", "invalid_date"),
+        ({"birth": "abcdefghij"}, "answers.birth", "invalid_shape"),  # ten, not a date
+        ({"birth": "1980-5-5"}, "answers.birth", "invalid_shape"),
+        ({"birth": "99999999999999999999-01-01"}, "answers.birth", "invalid_shape"),
+        ({"household_ref": "H-\ud800"}, "answers.household_ref", "invalid_characters"),
+        (
+            {"members": [{"name": "\udfff", "age": 1}]},
+            "answers.members.0.name",
+            "invalid_characters",
+        ),
         ({"members": "two people"}, "answers.members", "invalid_shape"),
         ({"members": [{"name": "A", "age": 200}]}, "answers.members.0.age", "too_large"),
         (
@@ -196,6 +217,16 @@ def test_bad_answers_are_422_problems_naming_the_field(
         {"field": error["field"], "code": error["code"]} for error in response.json()["errors"]
     ]
     assert not Application.objects.exists() and not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"), [("..", "file"), ("a/../通帳.png", "通帳.png"), ("", "file")]
+)
+def test_a_file_names_path_is_dropped(client, procedure, resident, name, kept) -> None:
+    proof = {**ANSWERS["proof"], "name": name}
+    response = post(client, bearer(resident), {**ANSWERS, "proof": proof})
+    assert response.status_code == 201
+    assert Application.objects.get().answers["proof"]["name"] == kept
 
 
 def test_a_page_the_answers_do_not_lead_to_is_not_filed(client, procedure, resident) -> None:
