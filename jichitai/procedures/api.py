@@ -123,7 +123,9 @@ def get_form_version(request: HttpRequest, slug: str, number: int) -> dict[str, 
         " form. `Idempotency-Key` (8–64 printable ASCII characters, e.g. a UUID) is required:"
         " repeating a request with the same key returns the first application (200, header"
         " `Idempotent-Replayed: true`) instead of making a second; the same key with different"
-        " answers is refused (422). Refusals are problem documents with a stable `code`."
+        " answers is refused (422), and so is the same key sent to another procedure."
+        " Refusals are problem documents with a stable `code`. The whole JSON body, files in"
+        " Base64 included, may be at most 2 MB (413 above that)."
     ),
 )
 def submit_application(
