@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # After CSP (its page gets the policy), before any view reads the body.
     "jichitai.core.middleware.RequestBodyLimitMiddleware",
+    "jichitai.core.middleware.NulCharacterMiddleware",
     "jichitai.core.middleware.NoStoreMiddleware",
 ]
 

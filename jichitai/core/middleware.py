@@ -20,7 +20,7 @@ from django.utils.cache import patch_cache_control
 
 from jichitai.core import request_context
 from jichitai.core.client_ip import client_ip_from_request
-from jichitai.core.problems import body_too_large
+from jichitai.core.problems import API_PREFIX, body_too_large, problem_response
 
 access_log = logging.getLogger("jichitai.access")
 
@@ -142,6 +142,32 @@ class RequestBodyLimitMiddleware:
         # The unread body is the server's to discard (no Connection header: WSGI forbids
         # hop-by-hop headers from applications).
         return response
+
+
+class NulCharacterMiddleware:
+    """Refuses a request with a NUL character in its URL: 400 (the bilingual page), or a 422
+    problem document under /api/v1/ (as invalid parameters are).
+
+    A URL's parts go into lookups (receipt numbers, slugs, search words), and PostgreSQL text
+    cannot hold a NUL: such a lookup would fail as a server error. Form fields are checked
+    where they are taken in, next to the field (core.plain_text). The CKAN API (/api/3/)
+    answers such input in its own envelope."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        api = request.path_info.startswith(API_PREFIX)
+        if request.path_info.startswith("/api/") and not api:
+            return self.get_response(request)
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" not in request.path_info and "%00" not in query and "\x00" not in query:
+            return self.get_response(request)
+        if api:
+            return problem_response(
+                422, "Invalid request", detail="A URL cannot hold a NUL character (%00)."
+            )
+        return render(request, "errors/400.html", status=400)
 
 
 def _is_chunked(request: HttpRequest) -> bool:

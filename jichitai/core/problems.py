@@ -30,10 +30,8 @@ def body_too_large(limit: int) -> JsonResponse:
 
 
 class ApiProblemMiddleware:
-    """Under /api/v1/: a request whose URL holds a NUL character is refused (422, as invalid
-    parameters are) before any view, since PostgreSQL text cannot hold one and a lookup by it
-    would fail as a server error; and an error response that is not a problem document yet
-    becomes one with the same status (and the same `Allow` header, for 405)."""
+    """Under /api/v1/, an error response that is not a problem document yet becomes one with
+    the same status (and the same `Allow` header, for 405)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -41,11 +39,6 @@ class ApiProblemMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
-        query = request.META.get("QUERY_STRING", "")
-        if "\x00" in request.path_info or "%00" in query or "\x00" in query:
-            return problem_response(
-                422, "Invalid request", detail="A URL cannot hold a NUL character (%00)."
-            )
         response = self.get_response(request)
         if response.status_code < 400 or response.get("Content-Type", "").startswith(PROBLEM_JSON):
             return response

@@ -21,6 +21,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jichitai.core.plain_text import CONTROL_CHARACTERS
 from jichitai.procedures.formdoc.rendering import row_index
 from jichitai.procedures.formdoc.schema import MAX_GROUP_ITEMS, Page, Question
 
@@ -106,8 +107,7 @@ def _clean_into(
 
 # --- helpers --------------------------------------------------------------------------------
 
-# Control characters, and lone surrogates (what a JSON "\ud800" escape gives: no character).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_CONTROL = CONTROL_CHARACTERS
 
 
 def _text(data: PostedData, name: str) -> str:

@@ -31,6 +31,7 @@ class Problem:
 def _message(code: str, context: dict[str, Any]) -> str:
     messages = {
         "form.date_invalid": _("%(value)s は存在しない日付です。"),
+        "form.control_character": _("文章に制御文字（NUL など）は使えません。"),
         "form.options_too_few": _("選択肢は2つ以上必要です。"),
         "form.options_not_allowed": _("選択肢を持てるのは選択式の質問だけです。"),
         "form.option_values_twice": _("選択肢の値が重複しています。"),

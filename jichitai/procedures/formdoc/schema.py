@@ -14,7 +14,10 @@ from django.utils.translation import get_language
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+from jichitai.core.plain_text import has_control_characters
+
+IDENTIFIER_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+Identifier = Annotated[str, Field(pattern=IDENTIFIER_PATTERN)]
 
 QuestionType = Literal[
     "short_text",
@@ -59,6 +62,13 @@ class Text(Strict):
 
     ja: str = Field(min_length=1, max_length=2000)
     en: str = Field("", max_length=3000)
+
+    @field_validator("ja", "en")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        if has_control_characters(value):  # a builder import's "\u0000", for one
+            raise _fail("form.control_character", "texts cannot hold control characters")
+        return value
 
     @property
     def text(self) -> str:

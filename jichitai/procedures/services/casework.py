@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from jichitai.core import search
 from jichitai.core.errors import DomainError
+from jichitai.core.plain_text import has_control_characters
 from jichitai.governance.services import record_event, record_personal_data_access
 from jichitai.procedures.models import Application, InternalNote
 from jichitai.procedures.models import ApplicationStatus as S
@@ -103,6 +104,10 @@ def add_note(actor: Any, application: Application, body: str) -> InternalNote:
     body = body.strip()
     if not body:
         raise DomainError("note.empty", _("メモを入力してください。"), field="body")
+    if has_control_characters(body):
+        raise DomainError(
+            "note.invalid_characters", _("使えない文字が含まれています。"), field="body"
+        )
     if len(body) > MAX_NOTE:
         raise DomainError(
             "note.too_long", _("メモは2000文字以内で入力してください。"), field="body"
@@ -131,7 +136,13 @@ class BulkResult:
 def _selected(actor: Any, receipt_numbers: Iterable[str]) -> tuple[list[Application], list[str]]:
     """The visible applications among the receipt numbers, in the order given, and the numbers
     not found (unknown, or another department's: the same answer for both)."""
-    wanted = list(dict.fromkeys(normalise(number) for number in receipt_numbers if number))
+    wanted = list(
+        dict.fromkeys(
+            normalise(number)
+            for number in receipt_numbers
+            if number and not has_control_characters(number)  # never a receipt number
+        )
+    )
     if len(wanted) > MAX_BULK:
         raise DomainError(
             "bulk.too_many", _("一度に処理できるのは100件までです。"), field="selected"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from jichitai.accounts.identity import selectors as identity_selectors
 from jichitai.core.errors import DomainError
 from jichitai.core.japanese.calendar import add_business_days
+from jichitai.core.plain_text import has_control_characters
 from jichitai.governance.services import record_event
 from jichitai.procedures import answer_table
 from jichitai.procedures.formdoc import routing, schema
@@ -252,10 +253,16 @@ def _submit_draft(user: Any, procedure: Procedure, token: str) -> Application:
         .filter(applicant=user, procedure=procedure)
         .first()
     )
-    existing = Application.objects.filter(applicant=user, idempotency_key=token).first()
+    if has_control_characters(token):  # a crafted one: no draft's token, and no key to look up
+        raise stale_error()
+    existing = Application.objects.filter(
+        applicant=user, procedure=procedure, idempotency_key=token
+    ).first()
     if existing is not None:
         return existing
-    if draft is None or not secrets.compare_digest(draft.submission_token, token):
+    # Compared as bytes: compare_digest refuses str with characters beyond ASCII (a crafted
+    # token), where it should simply not match.
+    if draft is None or not secrets.compare_digest(draft.submission_token.encode(), token.encode()):
         raise stale_error()
     application, _created = file_application(
         user, procedure, draft.form_version, draft.answers, token

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from jichitai.core.errors import DomainError
 from jichitai.core.japanese.calendar import add_business_days, business_days_between
+from jichitai.core.plain_text import has_control_characters
 from jichitai.governance.services import record_event
 from jichitai.procedures import answer_table
 from jichitai.procedures.formdoc import routing
@@ -50,6 +51,10 @@ def answer_correction(
     upload's refusal (`file_too_large`, `file_type`).
     """
     message = message.strip()
+    if has_control_characters(message):
+        raise DomainError(
+            "correction.invalid_characters", _("使えない文字が含まれています。"), field="message"
+        )
     if len(message) > MAX_MESSAGE:
         raise DomainError(
             "correction.too_long", _("お知らせは2000文字以内で入力してください。"), field="message"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from jichitai.accounts.roles import Role
 from jichitai.core.errors import DomainError
+from jichitai.core.plain_text import has_control_characters
 from jichitai.governance.services import record_event
 from jichitai.procedures.models import Application, ApplicationEvent, NotificationEvent
 from jichitai.procedures.models import ApplicationStatus as S
@@ -111,6 +112,12 @@ def _apply_move(
         raise DomainError(
             "application.message_required",
             _("申請者へのお知らせ（理由や直してほしい内容）を入力してください。"),
+            field="message",
+        )
+    if has_control_characters(message):
+        raise DomainError(
+            "application.message_invalid_characters",
+            _("使えない文字が含まれています。"),
             field="message",
         )
     if len(message) > 2000:

@@ -606,6 +606,15 @@ def test_deleting_a_page_asks_first_and_says_what_goes_with_it(admin_client, pro
     assert admin_client.get(url("_page_action", slug, "page1", "up")).status_code == 405
 
 
+@pytest.mark.parametrize("group", ["a\x01b", "Dogs", "../x"])
+def test_a_group_name_no_question_can_have_is_not_found(admin_client, procedure, group) -> None:
+    _dogs_form(procedure, admin_client.user)
+    before = _draft_state(procedure)
+    move = url("_question_action", procedure.slug, "large", "dog_name", "up")
+    response = admin_client.post(move, {"revision": revision(procedure), "group": group})
+    assert response.status_code == 404 and _draft_state(procedure) == before
+
+
 def test_deleting_a_question_asks_first(admin_client, procedure) -> None:
     _dogs_form(procedure, admin_client.user)
     slug = procedure.slug

@@ -132,6 +132,8 @@ def test_bad_notes_are_refused_with_nothing_stored(client, signed_in, applicatio
     )
     long = client.post(url, {"body": "あ" * 2001}, follow=True).content.decode()
     assert "メモは2000文字以内で入力してください。" in long
+    nul = client.post(url, {"body": "a\x00b"}, follow=True).content.decode()
+    assert "使えない文字が含まれています。" in nul
     assert not InternalNote.objects.exists()
 
 
@@ -242,6 +244,9 @@ def test_bulk_actions_follow_the_single_rules(koseki_procedure, make_user, make_
     assert refused.value.code == "bulk.action"
     with pytest.raises(DomainError) as refused:
         casework.bulk_move(admin, [], "under_review")
+    assert refused.value.code == "bulk.none_selected"
+    with pytest.raises(DomainError) as refused:  # never a receipt number (nor a PostgreSQL value)
+        casework.bulk_move(admin, ["a\x00"], "under_review")
     assert refused.value.code == "bulk.none_selected"
 
 

@@ -176,6 +176,9 @@ def test_new_page_shown_by_a_changed_answer_must_be_answered(procedure, make_use
         resident, application, "who", _data(household="H-1", has_pet="yes"), {}
     ).valid
     with pytest.raises(DomainError) as refused:
+        resident_actions.answer_correction(resident, application, message="a\x00b")
+    assert refused.value.code == "correction.invalid_characters"
+    with pytest.raises(DomainError) as refused:
         resident_actions.answer_correction(resident, application, message="")
     assert refused.value.code == "correction.incomplete"
     assert refused.value.field == "pet_name"

@@ -192,6 +192,8 @@ def _broken(change) -> dict:
         (lambda d: d["pages"][2]["questions"][0].update(colour="red"), "Extra inputs"),
         (lambda d: d.update(pages=[]), "at least 1"),
         (lambda d: d["pages"][2]["questions"][0]["label"].update(ja=""), "at least 1"),
+        (lambda d: d["title"].update(ja="a\x00b"), "control characters"),
+        (lambda d: d["pages"][2]["questions"][0]["label"].update(en="\x1b[31m"), "control"),
     ],
 )
 def test_broken_documents_are_refused_with_the_reason(change, message) -> None:

@@ -16,6 +16,7 @@ from jichitai.governance.models import AuditEvent
 from jichitai.procedures import receipts
 from jichitai.procedures.models import Application, ApplicationDraft, Attachment
 from jichitai.procedures.services import intake
+from jichitai.procedures.tests.conftest import open_with_form
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +161,28 @@ def test_a_stale_or_foreign_token_is_refused(dog_procedure, resident, make_user)
     with pytest.raises(DomainError):
         intake.submit(other, dog_procedure, token)  # another resident cannot submit my draft
     assert not Application.objects.exists()
+
+
+def test_a_token_beyond_ascii_is_stale_not_a_server_error(dog_procedure, resident) -> None:
+    _fill(resident, dog_procedure)
+    with pytest.raises(DomainError) as error:
+        intake.submit(resident, dog_procedure, "あ\u202e")
+    assert error.value.code == "application.stale"
+    with pytest.raises(DomainError) as error:
+        intake.submit(resident, dog_procedure, "a\x00")  # no key PostgreSQL could look up
+    assert error.value.code == "application.stale"
+
+
+def test_the_token_of_an_application_to_another_procedure_is_stale(
+    dog_procedure, resident, catalogue
+) -> None:
+    made = intake.submit(resident, dog_procedure, _fill(resident, dog_procedure).submission_token)
+    other = open_with_form(catalogue["gomi"], DOG)
+    _fill(resident, other)
+    with pytest.raises(DomainError) as error:
+        intake.submit(resident, other, made.idempotency_key)  # a tampered hidden field
+    assert error.value.code == "application.stale"
+    assert list(Application.objects.all()) == [made]
 
 
 def test_skipped_pages_make_an_incomplete_application(dog_procedure, resident) -> None:

@@ -28,6 +28,9 @@ def test_clerk_reviews_and_requests_a_correction_the_approver_decides(
     with pytest.raises(DomainError) as error:
         review.move(clerk, application, "correction_requested")
     assert error.value.code == "application.message_required"
+    with pytest.raises(DomainError) as error:
+        review.move(clerk, application, "correction_requested", message="a\x00b")
+    assert error.value.code == "application.message_invalid_characters"
     with django_capture_on_commit_callbacks(execute=True):
         review.move(
             clerk,

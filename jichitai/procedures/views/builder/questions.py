@@ -4,6 +4,8 @@ A question inside a group is addressed by the group's id in `?group=` (or a post
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -29,7 +31,11 @@ from jichitai.procedures.views.builder.deletion import confirmation, uses_of
 
 
 def _group_id(request: HttpRequest) -> str | None:
+    """The repeating group a request names, if any; a name no question can have is not found
+    (it would also make no URL to return to)."""
     value = request.POST.get("group") or request.GET.get("group") or ""
+    if value and not re.fullmatch(schema.IDENTIFIER_PATTERN, value):
+        raise Http404
     return value or None
 
 
