@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from jichitai.core.plain_text import refuse_control_characters
 from jichitai.opendata.models import Dataset, Group, Resource
 from jichitai.opendata.services.editing import (
     DATASET_FIELDS,
@@ -103,6 +104,7 @@ class DatasetForm(forms.ModelForm):
 
     def __init__(self, *args: Any, departments: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        refuse_control_characters(self)
         owner = self.fields["owner_org"]
         owner.queryset = departments  # type: ignore[attr-defined]
         owner.empty_label = None  # type: ignore[attr-defined]
@@ -141,6 +143,7 @@ class ResourceForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        refuse_control_characters(self)
         if self.instance.pk:
             started = version_of(self.instance.metadata_modified)
             self.initial.setdefault("metadata_modified", started)

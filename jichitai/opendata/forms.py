@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.models import OrgUnit
+from jichitai.core.plain_text import refuse_control_characters
 from jichitai.opendata.models import DataRequestStatus, Dataset, State
 from jichitai.opendata.services.uploads import too_large_message, upload_limit_mb
 
@@ -172,6 +173,10 @@ class DataRequestAnswerForm(forms.Form):
         help_text=_("公開ページに表示され、メールアドレスがあればリクエストした人に送られます。"),
     )
     is_public = forms.BooleanField(label=_("一覧に公開する"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_control_characters(self)
 
 
 class DataRequestAssignForm(forms.Form):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.models import OrgUnit
+from jichitai.core.plain_text import refuse_control_characters
 from jichitai.procedures.formdoc.messages import Problem, problem_lines
 from jichitai.procedures.formdoc.schema import (
     DEDUPE_QUESTION_TYPES,
@@ -113,12 +115,19 @@ class ProcedureForm(forms.ModelForm):
         department = cast(forms.ModelChoiceField, self.fields["department"])
         department.queryset = OrgUnit.objects.filter(pk__in=[d.pk for d in departments])
         department.empty_label = None
+        refuse_control_characters(self)
         if self.instance.pk:
             # The address residents have bookmarked stays the same.
             del self.fields["slug"]
         else:
             # A new procedure is listed once its form is published (or from its details later).
             del self.fields["is_published"]
+
+    def clean_opens_at(self) -> dt.datetime | None:
+        return _within_intake_years(self.cleaned_data.get("opens_at"))
+
+    def clean_closes_at(self) -> dt.datetime | None:
+        return _within_intake_years(self.cleaned_data.get("closes_at"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -161,6 +170,22 @@ def dedupe_value(document: FormDocument | None) -> str:
     if document is None or document.dedupe is None:
         return ""
     return document.dedupe.question or DEDUPE_APPLICANT
+
+
+# Intake dates a procedure can have. Far-off years broke pages: year 1 is before what SQLite
+# can store, and on PostgreSQL Tokyo's old local time turned it into a year 1 BC that
+# psycopg cannot read back, which took the public catalogue down.
+INTAKE_YEARS = range(2000, 2101)
+
+
+def _within_intake_years(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.year not in INTAKE_YEARS:
+        raise forms.ValidationError(
+            _("%(first)d年から%(last)d年までの日時を入力してください。")
+            % {"first": INTAKE_YEARS[0], "last": INTAKE_YEARS[-1]},
+            code="out_of_range",
+        )
+    return value
 
 
 class SettingsForm(RevisionForm):

@@ -285,6 +285,29 @@ def test_a_stale_save_is_refused_and_the_input_kept(client, draft, make_staff, s
     assert draft.title == "公園一覧（私の変更）"
 
 
+def test_control_characters_are_refused_next_to_the_field(
+    client, draft, make_staff, signed_in
+) -> None:
+    signed_in(client, make_staff("clerk"))
+    form = client.get("/staff/data/parks/edit/").content.decode()
+    version = form.split('name="metadata_modified" value="')[1].split('"')[0]
+    fields = {
+        "title": "公園\x1b[31m一覧",
+        "name": "parks",
+        "owner_org": draft.owner_org_id,
+        "license_id": "cc-by-4.0",
+        "notes": "区立公園\x00",
+        "metadata_modified": version,
+    }
+    response = client.post("/staff/data/parks/edit/", fields)
+    assert response.status_code == 400
+    assert {"title", "notes"} <= set(response.context["form"].errors)
+    assert "使えない文字が含まれています。" in response.content.decode()
+    title = draft.title
+    draft.refresh_from_db()
+    assert draft.title == title
+
+
 def test_resources_are_added_edited_moved_and_deleted(client, draft, make_staff, signed_in) -> None:
     signed_in(client, make_staff("clerk"))
     response = client.post(

@@ -460,6 +460,21 @@ def test_edit_the_procedure_details(admin_client, procedure, departments) -> Non
     assert response.status_code == 400
     procedure.refresh_from_db()
     assert procedure.department == departments["koseki"]
+    # Far-off years (year 1 broke the catalogue on PostgreSQL) and control characters are
+    # refused next to their field, and nothing changes.
+    for change, field in [
+        ({"opens_at": "0001-01-01T00:00"}, "opens_at"),
+        ({"closes_at": "9999-12-31T23:59"}, "closes_at"),
+        ({"title_ja": "犬\x1b[31mの登録"}, "title_ja"),
+        ({"description_ja": "a\x00b"}, "description_ja"),
+    ]:
+        response = admin_client.post(url("_details", procedure.slug), {**data, **change})
+        assert response.status_code == 400 and field in response.context["form"].errors
+    procedure.refresh_from_db()
+    assert procedure.title_ja == "犬の登録（新）" and procedure.opens_at.year == 2026
+    # Line breaks stay fine in long texts.
+    lines = {**data, "description_ja": "一行目\r\n二行目\t続き"}
+    assert admin_client.post(url("_details", procedure.slug), lines).status_code == 302
 
 
 def _draft_state(procedure: Procedure) -> tuple[int, object]:
