@@ -254,8 +254,8 @@ def test_form_errors_are_summarised_and_kept(client, departments, make_staff, si
     assert response.status_code == 400 and not Dataset.objects.filter(name="abc").exists()
 
 
-def test_a_stale_save_is_refused_and_the_input_kept(client, draft, make_staff, signed_in) -> None:
-    signed_in(client, make_staff("clerk"))
+def _edit_fields(client, draft, **changes):
+    """The parks data set's edit form as it would be posted, with `changes`."""
     form = client.get("/staff/data/parks/edit/").content.decode()
     version = form.split('name="metadata_modified" value="')[1].split('"')[0]
     fields = {
@@ -266,6 +266,12 @@ def test_a_stale_save_is_refused_and_the_input_kept(client, draft, make_staff, s
         "notes": "区立公園",
         "metadata_modified": version,
     }
+    return {**fields, **changes}
+
+
+def test_a_stale_save_is_refused_and_the_input_kept(client, draft, make_staff, signed_in) -> None:
+    signed_in(client, make_staff("clerk"))
+    fields = _edit_fields(client, draft)
     draft.title = "公園一覧（他の人の変更）"
     draft.save()
     from jichitai.opendata.services.catalogue import touch
@@ -289,16 +295,7 @@ def test_control_characters_are_refused_next_to_the_field(
     client, draft, make_staff, signed_in
 ) -> None:
     signed_in(client, make_staff("clerk"))
-    form = client.get("/staff/data/parks/edit/").content.decode()
-    version = form.split('name="metadata_modified" value="')[1].split('"')[0]
-    fields = {
-        "title": "公園\x1b[31m一覧",
-        "name": "parks",
-        "owner_org": draft.owner_org_id,
-        "license_id": "cc-by-4.0",
-        "notes": "区立公園\x00",
-        "metadata_modified": version,
-    }
+    fields = _edit_fields(client, draft, title="公園\x1b[31m一覧", notes="区立公園\x00")
     response = client.post("/staff/data/parks/edit/", fields)
     assert response.status_code == 400
     assert {"title", "notes"} <= set(response.context["form"].errors)
