@@ -21,8 +21,8 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jichitai.core.plain_text import CONTROL_CHARACTERS
-from jichitai.procedures.formdoc.rendering import row_index
+from jichitai.core.plain_text import has_control_characters
+from jichitai.procedures.formdoc.rendering import row_of
 from jichitai.procedures.formdoc.schema import MAX_GROUP_ITEMS, Page, Question
 
 Value = Any
@@ -107,8 +107,6 @@ def _clean_into(
 
 # --- helpers --------------------------------------------------------------------------------
 
-_CONTROL = CONTROL_CHARACTERS
-
 
 def _text(data: PostedData, name: str) -> str:
     value = data.get(name, "")
@@ -142,7 +140,7 @@ def _check_length(question: Question, name: str, text: str) -> None:
 
 
 def _plain_text(question: Question, name: str, text: str, *, multiline: bool) -> str:
-    if _CONTROL.search(text) or (not multiline and ("\n" in text or "\r" in text)):
+    if has_control_characters(text) or (not multiline and ("\n" in text or "\r" in text)):
         raise _Invalid(name, "invalid_characters", _("使えない文字が含まれています。"))
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
     _check_length(question, name, text)
@@ -293,7 +291,7 @@ def _email(question: Question, name: str, data: PostedData, files: Any) -> Value
     address = unicodedata.normalize("NFKC", _text(data, name))
     if not address:
         return _required(question, name)
-    if _CONTROL.search(address) or not _is_email(address):
+    if has_control_characters(address) or not _is_email(address):
         raise _Invalid(
             name,
             "invalid_email",
@@ -446,15 +444,7 @@ def _file(question: Question, name: str, data: PostedData, files: Mapping[str, A
 def _clean_group(result: PageAnswers, question: Question, name: str, data: PostedData) -> Value:
     """Repeated items (e.g. household members) posted as `<name>.<index>.<child>`; rows left
     entirely blank are dropped, so a page can offer empty rows to fill in."""
-    prefix = f"{name}."
-    indices = sorted(
-        {
-            index
-            for key in data
-            if key.startswith(prefix)
-            and (index := row_index(key[len(prefix) :].split(".", 1)[0])) is not None
-        }
-    )
+    indices = sorted({index for key in data if (index := row_of(key, name)) is not None})
     if indices and indices[-1] >= MAX_GROUP_ITEMS:
         raise _Invalid(name, "too_many_items", _("%(max)d件までです。") % {"max": MAX_GROUP_ITEMS})
     items: list[dict[str, Value]] = []

@@ -72,15 +72,8 @@ def posted_data(page: Page, posted: Any) -> dict[str, Any]:
     }
     for question in page.questions:
         if question.type == "group":
-            prefix = f"{question.id}."
-            indices = {
-                row_index(key[len(prefix) :].split(".", 1)[0])
-                for key in data
-                if key.startswith(prefix)
-            }
-            data[f"{question.id}.rows"] = _row_count(
-                question, max((index for index in indices if index is not None), default=-1) + 1
-            )
+            indices = {index for key in data if (index := row_of(key, question.id)) is not None}
+            data[f"{question.id}.rows"] = _row_count(question, max(indices, default=-1) + 1)
         elif question.type == "multiple_choice":
             data[question.id] = posted.getlist(question.id)
     return data
@@ -96,11 +89,15 @@ def posted_data_with_added_row(page: Page, posted: Any, group: str) -> dict[str,
     return data
 
 
-def row_index(segment: str) -> int | None:
-    """The row number in a posted repeating-group field name (`members.<n>.name`), or None
-    when `segment` is none. ASCII digits only: str.isdigit() also takes ² and other scripts'
-    digits, which int() refuses. More than six digits count as 1,000,000, past any group's
-    maximum (int() refuses a number of over 4,300 digits)."""
+def row_of(key: str, group: str) -> int | None:
+    """The row number in a posted field name of the repeating group `group`
+    (`members.<n>.name`), or None when `key` is no such name. ASCII digits only:
+    str.isdigit() also takes ² and other scripts' digits, which int() refuses. More than six
+    digits count as 1,000,000, past any group's maximum (int() refuses over 4,300 digits)."""
+    prefix = f"{group}."
+    if not key.startswith(prefix):
+        return None
+    segment = key[len(prefix) :].split(".", 1)[0]
     if not (segment.isascii() and segment.isdigit()):
         return None
     return int(segment) if len(segment) <= 6 else 10**6
