@@ -145,8 +145,9 @@ class RequestBodyLimitMiddleware:
 
 
 class NulCharacterMiddleware:
-    """Refuses a request with a NUL character in its URL: 400 (the bilingual page), or a 422
-    problem document under /api/v1/ (as invalid parameters are).
+    """Refuses a request with a NUL character in its URL: 400 (the bilingual page); under
+    /api/v1/ a problem document, 404 for the path (nothing is named so) and 422 for the query
+    (as invalid parameters are; the OpenAPI document's patterns say NUL is not allowed).
 
     A URL's parts go into lookups (receipt numbers, slugs, search words), and PostgreSQL text
     cannot hold a NUL: such a lookup would fail as a server error. Form fields are checked
@@ -163,6 +164,8 @@ class NulCharacterMiddleware:
         query = request.META.get("QUERY_STRING", "")
         if "\x00" not in request.path_info and "%00" not in query and "\x00" not in query:
             return self.get_response(request)
+        if api and "\x00" in request.path_info:
+            return problem_response(404)  # no object is named with a NUL
         if api:
             return problem_response(
                 422, "Invalid request", detail="A URL cannot hold a NUL character (%00)."

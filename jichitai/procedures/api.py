@@ -29,6 +29,8 @@ from jichitai.procedures.services import direct
 
 router = Router(tags=["procedures"])
 
+NO_NUL = r"^[^\x00]*$"  # a NUL in a URL is refused (core.middleware.NulCharacterMiddleware)
+
 
 def idempotency_key_header() -> Any:
     """The `Idempotency-Key` header submitting takes: 8–64 printable ASCII characters."""
@@ -36,8 +38,15 @@ def idempotency_key_header() -> Any:
 
 
 class CatalogueFilter(Schema):
-    q: str = Field("", max_length=100, description="Japanese or English words; all must match")
-    department: str = Field("", max_length=40, description="Department code, e.g. seiso-ka")
+    q: str = Field(
+        "",
+        max_length=100,
+        pattern=NO_NUL,
+        description="Japanese or English words; all must match",
+    )
+    department: str = Field(
+        "", max_length=40, pattern=NO_NUL, description="Department code, e.g. seiso-ka"
+    )
     online: bool = Field(False, description="Only procedures that can be applied for online")
 
 
