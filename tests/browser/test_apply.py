@@ -204,4 +204,5 @@ def test_correction_and_withdrawal_pages_are_accessible(
     expect(page.get_by_role("heading", level=1)).to_have_text("申請を取り下げますか")
     assert axe_violations(page) == []
     page.get_by_role("button", name="取り下げる").click()
+    expect(page.get_by_role("status")).to_contain_text("申請を取り下げました")
     expect(page.locator("main")).to_contain_text("取下げ")

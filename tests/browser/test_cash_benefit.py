@@ -190,6 +190,8 @@ def _staff_moves(
             for title in pages:
                 keys.choose(page.get_by_label(title, exact=True))
         keys.press(page.get_by_role("button", name=button, exact=True))
+        # The button's own name is on the page before the move; the status message is not.
+        expect(page.get_by_role("status")).to_contain_text("申請の状態を更新しました")
         expect(page.locator("main")).to_contain_text(button)
         keys.accessible(f"staff after {button}")
     context.close()
