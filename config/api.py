@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from jichitai.core.api import router as core_router
 from jichitai.core.errors import DomainError
+from jichitai.core.json_body import BodyTooLarge
 from jichitai.core.problems import PROBLEM_JSON, body_too_large
 from jichitai.procedures.api import router as procedures_router
 
@@ -106,9 +105,9 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
     return response
 
 
-@api.exception_handler(RequestDataTooBig)
-def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return body_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+@api.exception_handler(BodyTooLarge)
+def on_body_too_large(request: HttpRequest, exc: BodyTooLarge) -> HttpResponse:
+    return body_too_large(exc.limit)
 
 
 @api.exception_handler(HttpError)

@@ -303,6 +303,9 @@ STORAGES = {
 # Uploaded files live outside every served folder; views hand them out after a policy check.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# An application filed through the JSON API carries its files in Base64 (4/3 of their size):
+# room for two 10 MB documents, or one of the 20 MB a form question may allow, with answers.
+JICHITAI_API_MAX_BODY_BYTES = env.int("JICHITAI_API_MAX_BODY_BYTES", default=32 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # Open data files: tables of a million rows fit; anything larger is refused before storing.

@@ -6,6 +6,7 @@ No `from __future__ import annotations` here: django-ninja reads these annotatio
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Schema
@@ -14,6 +15,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from jichitai.accounts.api_auth import api_token_auth
+from jichitai.core.json_body import json_body
 from jichitai.core.pagination import BoundedLimitOffsetPagination
 from jichitai.core.schemas import PROBLEMS, Problem
 from jichitai.procedures import selectors
@@ -134,16 +136,24 @@ def get_form_version(request: HttpRequest, slug: str, number: int) -> dict[str, 
         " `Idempotent-Replayed: true`) instead of making a second; the same key with different"
         " answers is refused (422), and so is the same key sent to another procedure."
         " Refusals are problem documents with a stable `code`. The whole JSON body, files in"
-        " Base64 included, may be at most 2 MB (413 above that)."
+        " Base64 included, may be at most 32 MiB by default (413 above that): room for two"
+        " 10 MB documents, or one of the 20 MB a form may allow."
     ),
+    # The body is read by the view (core.json_body), past Django's 2 MB for other bodies.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": ApplicationIn.model_json_schema()}},
+        }
+    },
 )
 def submit_application(
     request: HttpRequest,
     response: HttpResponse,
     slug: str,
-    payload: ApplicationIn,
     idempotency_key: str = idempotency_key_header(),
 ) -> Status[Application]:
+    payload = json_body(request, ApplicationIn, limit=settings.JICHITAI_API_MAX_BODY_BYTES)
     procedure = selectors.procedure_for_intake(slug)
     if procedure is None:
         raise Http404

@@ -69,7 +69,7 @@ class ApplicationIn(Schema):
             " {family, given, family_kana, given_kana}; address as {postal_code, address};"
             " bank_account as {bank_code, branch_code, account_type, account_number,"
             " holder_kana}; consent as true; repeating groups as a list of objects; files as"
-            " {name, content_base64} (PDF, JPEG or PNG; the whole request may be up to 2 MB)."
+            " {name, content_base64} (PDF, JPEG or PNG, each within the question's size limit)."
         )
     )
 

@@ -54,22 +54,6 @@ def test_a_server_error_is_a_500_problem(catalogue, monkeypatch) -> None:  # typ
     assert "a fault" not in str(body)  # nothing of the fault itself reaches the client
 
 
-def test_a_body_over_djangos_memory_limit_is_a_413_problem(settings, client, make_user) -> None:  # type: ignore[no-untyped-def]
-    from jichitai.accounts import api_tokens
-
-    _token, text = api_tokens.create_token(make_user("resident"), name="test", days=30)
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
-    response = client.post(
-        "/api/v1/procedures/sodai-gomi/applications",
-        {"answers": {"note": "x" * 500}},
-        content_type="application/json",
-        HTTP_IDEMPOTENCY_KEY="key-00000001",
-        HTTP_AUTHORIZATION=f"Bearer {text}",
-    )
-    body = assert_problem(response, 413)
-    assert "100 bytes" in body["detail"]
-
-
 def test_a_401_names_the_scheme(client: Client) -> None:
     response = client.get("/api/v1/applications")
     assert_problem(response, 401)

@@ -242,6 +242,58 @@ def test_missing_answers_are_named(client, procedure, resident) -> None:
     assert response.json()["errors"][0]["field"] == "answers.account.bank_code"
 
 
+def test_a_scan_the_web_form_accepts_goes_through_the_api_too(
+    client, procedure, resident, settings, tmp_path
+) -> None:
+    """Nine MB in Base64 is a 12 MB body, far past Django's 2 MB for bodies it reads."""
+    settings.MEDIA_ROOT = tmp_path
+    scan = PNG + bytes(9 * 1024 * 1024)
+    proof = {"name": "通帳.png", "content_base64": base64.b64encode(scan).decode()}
+    response = post(client, bearer(resident), {**ANSWERS, "proof": proof})
+    assert response.status_code == 201
+    assert Attachment.objects.get().size == len(scan)
+
+
+def test_a_document_over_its_questions_limit_is_refused_by_that_limit(
+    client, procedure, resident
+) -> None:
+    scan = PNG + bytes(10 * 1024 * 1024)  # the question allows 10 MB; the body 32 MiB
+    proof = {"name": "通帳.png", "content_base64": base64.b64encode(scan).decode()}
+    response = post(client, bearer(resident), {**ANSWERS, "proof": proof})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "answers.proof"
+    assert not Application.objects.exists() and not Attachment.objects.exists()
+
+
+def test_a_body_over_the_api_limit_is_a_413_and_files_nothing(
+    client, procedure, resident, settings
+) -> None:
+    settings.JICHITAI_API_MAX_BODY_BYTES = 100
+    response = post(client, bearer(resident))
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert "100 bytes" in response.json()["detail"]
+    assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "status"), [(b"{not json", 400), (b"[1, 2]", 422), (b"", 422), (b"\xff\xfe", 400)]
+)
+def test_a_body_that_is_no_application_is_refused(
+    client, procedure, resident, body, status
+) -> None:
+    response = client.post(
+        "/api/v1/procedures/jido-teate/applications",
+        body,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+        **bearer(resident),
+    )
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    assert not Application.objects.exists()
+
+
 @pytest.mark.parametrize("key", [None, "short", "x" * 65, "has space 123"])
 def test_the_idempotency_key_is_required_and_well_formed(client, procedure, resident, key) -> None:
     headers = bearer(resident)
