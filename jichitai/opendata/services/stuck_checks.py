@@ -53,7 +53,7 @@ def recheck_stuck_files(now: dt.datetime | None = None) -> Sweep:
 
 def _recheck(file_id: int, cutoff: dt.datetime) -> bool:
     """Queue one stuck file again, or give up on it; False when given up."""
-    from jichitai.opendata.services.uploads import enqueue_check, remove_old_reports
+    from jichitai.opendata.services.uploads import enqueue_check, remove_unnamed_outputs
 
     with transaction.atomic():
         stored = ResourceFile.objects.select_for_update().get(pk=file_id)
@@ -68,8 +68,8 @@ def _recheck(file_id: int, cutoff: dt.datetime) -> bool:
             stored.save(update_fields=["status", "progress", "checked_at", "message"])
             # What the dead attempts may have written is nobody's now (a started-again check
             # that finishes clears it the same way).
-            keep = stored.report_storage_name
-            transaction.on_commit(lambda: remove_old_reports(file_id, keep))
+            keep = {stored.report_storage_name, stored.published_storage_name}
+            transaction.on_commit(lambda: remove_unnamed_outputs(file_id, keep))
             return False
         stored.status = CheckStatus.QUEUED
         stored.progress = 0

@@ -209,7 +209,7 @@ def _record(stored: ResourceFile, check: FileCheck) -> ResourceFile:
         # Checked again, a file keeps the copy it has: the same original makes the same rows,
         # and a copy already published must not change under its resource's size.
         stored.published_storage_name = _write_published_csv(
-            report.labels, check.rows, check.numeric_columns
+            report.labels, check.rows, check.numeric_columns, folder=published_folder(stored.pk)
         )
     if check.findings:
         return _finish(stored, status=CheckStatus.BLOCKED)
@@ -221,14 +221,14 @@ def _issue_dict(issue: Issue) -> dict[str, Any]:
 
 
 def _write_published_csv(
-    labels: list[str], rows: list[tuple[Any, ...]], numeric_columns: frozenset[int]
+    labels: list[str], rows: list[tuple[Any, ...]], numeric_columns: frozenset[int], *, folder: str
 ) -> str:
     """UTF-8 with a BOM and CRLF line ends: what Excel on Windows opens correctly. Cells a
     spreadsheet would run as formulas are defused (numbers in numeric columns kept)."""
     content, _replaced = spreadsheet_csv.write(
         labels, rows, "utf-8", numeric_columns=numeric_columns
     )
-    return durable_storage.save(f"opendata/published/{uuid.uuid4().hex}.csv", ContentFile(content))
+    return durable_storage.save(f"{folder}/{uuid.uuid4().hex}.csv", ContentFile(content))
 
 
 def _stars(stored: ResourceFile) -> int:
@@ -263,9 +263,9 @@ def _finish(stored: ResourceFile, *, status: str, message: str = "") -> Resource
             return current
         stored.save()
         removal = functools.partial(
-            remove_old_reports,
+            remove_unnamed_outputs,
             stored.pk,
-            stored.report_storage_name,
+            {stored.report_storage_name, stored.published_storage_name},
             replaced=current.report_storage_name,
         )
         transaction.on_commit(removal)
@@ -273,22 +273,28 @@ def _finish(stored: ResourceFile, *, status: str, message: str = "") -> Resource
 
 
 def report_folder(file_id: int) -> str:
-    """A file's full reports live in a folder of its own, so the check that has the last word
-    can remove what earlier ones left: a check started again (stuck, or the standard changed)
-    or a worker killed after writing its report but before recording it."""
+    """A file's full reports and its published copies live in folders of its own, so the
+    check that has the last word can remove what earlier ones left: a check started again
+    (stuck, or the standard changed) or a worker killed after writing but before recording."""
     return f"opendata/reports/{file_id}"
 
 
-def remove_old_reports(file_id: int, keep: str, *, replaced: str = "") -> None:
-    """Remove the file's reports other than `keep` (the one its row names), and `replaced`,
-    the one it named before (perhaps outside its folder)."""
-    folder = report_folder(file_id)
-    try:
-        _, names = default_storage.listdir(folder)
-    except (FileNotFoundError, NotADirectoryError):
-        names = []
-    unkept = {f"{folder}/{name}" for name in names} | {replaced}
-    _remove_files(sorted(unkept - {keep}))
+def published_folder(file_id: int) -> str:
+    """See report_folder. Copies published before these folders stay where they are."""
+    return f"opendata/published/{file_id}"
+
+
+def remove_unnamed_outputs(file_id: int, keep: set[str], *, replaced: str = "") -> None:
+    """Remove the file's reports and published copies other than `keep` (those its row
+    names), and `replaced`, the report it named before (perhaps outside its folder)."""
+    unkept = {replaced}
+    for folder in (report_folder(file_id), published_folder(file_id)):
+        try:
+            _, names = default_storage.listdir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            names = []
+        unkept |= {f"{folder}/{name}" for name in names}
+    _remove_files(sorted(unkept - keep))
 
 
 def _remove_files(names: list[str]) -> None:

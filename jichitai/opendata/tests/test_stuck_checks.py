@@ -19,7 +19,8 @@ AED_LATITUDE = AED.labels.index("緯度")
 
 
 def die_mid_check(stored: ResourceFile, *, minutes_ago: int, attempts: int = 1) -> None:
-    """What a killed worker leaves behind: "checking", started long ago."""
+    """What a killed worker leaves behind: "checking", started long ago, and the copy to
+    publish it wrote but did not record (the one the upload's check made, now unnamed)."""
     ResourceFile.objects.filter(pk=stored.pk).update(
         status=CheckStatus.CHECKING,
         progress=40,
@@ -42,6 +43,7 @@ def test_a_check_whose_worker_died_is_run_again(clerk: Any, resource: Any):
     stored.refresh_from_db()
     assert (stored.status, stored.check_attempts, stored.progress) == (CheckStatus.PASSED, 2, 100)
     assert stored.published_storage_name
+    assert copies_of(stored) == [stored.published_storage_name]  # the dead worker's is gone
 
 
 def test_a_running_check_is_left_alone(clerk: Any, resource: Any):
@@ -90,15 +92,26 @@ def test_an_old_check_finishing_after_a_newer_one_started_is_discarded(clerk: An
 
 
 def reports_of(stored: ResourceFile) -> list[str]:
-    from django.core.files.storage import default_storage
-
     from jichitai.opendata.services.uploads import report_folder
 
+    return files_in(report_folder(stored.pk))
+
+
+def copies_of(stored: ResourceFile) -> list[str]:
+    """The file's CSV copies to publish, on disk."""
+    from jichitai.opendata.services.uploads import published_folder
+
+    return files_in(published_folder(stored.pk))
+
+
+def files_in(folder: str) -> list[str]:
+    from django.core.files.storage import default_storage
+
     try:
-        _, names = default_storage.listdir(report_folder(stored.pk))
+        _, names = default_storage.listdir(folder)
     except FileNotFoundError:
         return []
-    return sorted(f"{report_folder(stored.pk)}/{name}" for name in names)
+    return sorted(f"{folder}/{name}" for name in names)
 
 
 def an_orphan_report(stored: ResourceFile) -> str:
@@ -128,8 +141,9 @@ def test_giving_up_on_a_file_removes_what_its_attempts_left(
     stored = upload(clerk, resource, aed_csv().encode())
     die_mid_check(stored, minutes_ago=120, attempts=settings.JICHITAI_OPENDATA_CHECK_ATTEMPTS)
     an_orphan_report(stored)
+    assert copies_of(stored)
     assert recheck_stuck_files().given_up == 1
-    assert reports_of(stored) == []
+    assert reports_of(stored) == [] and copies_of(stored) == []
 
 
 def test_a_discarded_check_removes_the_report_it_wrote(clerk: Any, resource: Any):
