@@ -51,6 +51,13 @@ def field(data: dict[str, Any], name: str) -> Any:
 
 
 @register.filter
+def entries(mapping: dict[str, Any]) -> list[tuple[str, Any]]:
+    """mapping.items(), for dicts keyed by question ids: in a template `errors.items` is the
+    errors of a question named "items", not the method."""
+    return list(mapping.items())
+
+
+@register.filter
 def part(name: str, suffix: str) -> str:
     return f"{name}.{suffix}"
 

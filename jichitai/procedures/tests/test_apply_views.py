@@ -192,3 +192,30 @@ def test_unavailable_procedures_explain_why(resident_client, catalogue) -> None:
     response = resident_client.post(_url(benefit))
     assert response.status_code == 409
     assert "マイナンバーカード" in response.content.decode()
+
+
+def test_questions_named_like_dict_methods_get_their_messages(resident_client, catalogue) -> None:
+    """A template reads `errors.items` as the errors of a question named "items" (found by
+    tests/contract/test_form_fuzz.py: the page was a server error)."""
+    from jichitai.procedures.tests.conftest import open_with_form
+
+    form = {
+        "title": {"ja": "請求"},
+        "pages": [
+            {
+                "id": "request",
+                "title": {"ja": "請求の内容"},
+                "questions": [
+                    {"id": name, "type": "short_text", "label": {"ja": label}}
+                    for name, label in (("items", "必要なもの"), ("keys", "鍵"), ("values", "値"))
+                ],
+            }
+        ],
+    }
+    procedure = open_with_form(catalogue["jido"], form)
+    resident_client.post(_url(procedure))
+    response = resident_client.post(_url(procedure, "request"), {"keys": "1"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'href="#f-items"' in body and 'href="#f-values"' in body
+    assert 'href="#f-keys"' not in body
