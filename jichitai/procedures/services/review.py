@@ -85,7 +85,9 @@ def move(
             actor=actor,
             target=locked,
             subject_id=locked.applicant_id,
-            detail={"from": locked.status, "to": to_status},
+            # A status no form offers is a forged request: what it sent is not kept (it may
+            # be anything, a NUL that PostgreSQL's JSON refuses included).
+            detail={"from": locked.status, "to": to_status if to_status in S.values else "?"},
         )
         raise DomainError(
             "application.transition", _("この申請は今の状態からその操作はできません。")

@@ -55,6 +55,18 @@ def test_clerk_reviews_and_requests_a_correction_the_approver_decides(
     assert AuditEvent.objects.filter(action="application.move", outcome="denied").count() == 1
 
 
+@pytest.mark.parametrize("forged", ["\x00", "x" * 20_000, "approved\x00"])
+def test_a_forged_status_is_refused_and_audited_without_what_it_sent(
+    application, make_staff, forged
+) -> None:
+    clerk = _verified(make_staff("clerk", department="koseki"))
+    with pytest.raises(DomainError) as error:
+        review.move(clerk, application, forged)
+    assert error.value.code == "application.transition"
+    denied = AuditEvent.objects.get(action="application.move", outcome="denied")
+    assert denied.detail["to"] == "?"
+
+
 def test_staff_of_another_department_cannot_move_it(application, make_staff) -> None:
     other = _verified(make_staff("approver", department="kazei"))
     with pytest.raises(DomainError) as error:
