@@ -270,7 +270,7 @@ def test_bulk_from_the_inbox_page(
         },
         follow=True,
     )
-    assert response.redirect_chain[0][0] == "/staff/applications/?status=received&evil=1"
+    assert response.redirect_chain[0][0] == "/staff/applications/?status=received"  # no evil
     text = response.content.decode()
     assert "1件を処理しました。" in text
     assert f"{decided.receipt_number} は処理できませんでした" in text
@@ -296,6 +296,12 @@ def test_bulk_from_the_inbox_page(
     assert mine.assignee is None
     bad = client.post("/staff/applications/bulk/", {"action": "burn"}, follow=True)
     assert "一括処理の内容を選んでください。" in bad.content.decode()
+    # Filters longer than the inbox makes (a redirect Django refuses): the plain inbox.
+    done = client.post(
+        "/staff/applications/bulk/",
+        {"selected": [mine.receipt_number], "action": "unassign", "query": "q=" + "x" * 20_000},
+    )
+    assert done.status_code == 302 and done["Location"] == "/staff/applications/"
 
 
 def test_inbox_assignment_filter(client, signed_in, koseki_procedure, make_user, clerk) -> None:

@@ -243,9 +243,21 @@ def add_note(request: HttpRequest, receipt_number: str) -> HttpResponse:
     return redirect(reverse("procedures:staff_application", args=[found.receipt_number]) + "#notes")
 
 
+# Longer than any filters the inbox form makes; a longer one was not made there.
+INBOX_QUERY_LIMIT = 2000
+
+
 def _back_to_inbox(request: HttpRequest) -> HttpResponse:
-    """The inbox with the filters the staff member had (only a query string is kept)."""
-    query = QueryDict(request.POST.get("query", "")).urlencode()
+    """The inbox with the filters the staff member had: only its filters' names are kept, and
+    none when they come longer than the form makes, so that the action done is never
+    followed by a refused redirect."""
+    posted = QueryDict(request.POST.get("query", ""), mutable=True)
+    for name in list(posted):
+        if name not in InboxFilterForm.base_fields:
+            del posted[name]
+    query = posted.urlencode()
+    if len(query) > INBOX_QUERY_LIMIT:
+        query = ""
     return redirect(reverse("procedures:inbox") + (f"?{query}" if query else ""))
 
 
