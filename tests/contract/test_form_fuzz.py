@@ -2,11 +2,11 @@
 and never a value that comes back as markup.
 
 The demo data (`manage.py load_demo_data`) is crawled as each kind of person it has, by links
-from their start pages (at most PAGES_PER_PERSON pages, two of each path shape). Each form
-found, one of each shape, is sent as a person fills it; then with one hostile value in one
-field and plausible values elsewhere (so that the code behind the other fields' checks is
-reached), until every field has had a hostile value and every hostile value a field; then
-with each hostile value in every field at once.
+from their start pages (at most PAGES_PER_PERSON pages, PAGES_PER_ROUTE of each URL pattern).
+Each form found, one of each kind, is sent as a person fills it; then with one hostile value
+in one field and plausible values elsewhere (so that the code behind the other fields' checks
+is reached), until every field has had a hostile value and every hostile value a field; then
+with the hostile characters in every field at once.
 
 Session 11 found by hand what this keeps found: a NUL that PostgreSQL refused with a server
 error, a year 1 stored as 1 BC, tokens beyond ASCII, control characters stored in notes.
