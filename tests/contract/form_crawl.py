@@ -42,9 +42,12 @@ class Form:
 
     def baseline(self) -> list[tuple[str, str]]:
         """The form as a person would send it: what it shows filled in, a plausible value
-        where it is empty, the first choice chosen, every box ticked, the first button."""
+        where it is empty, the choice it shows chosen (else the first), every box ticked,
+        the first button."""
+        radios = [control for control in self.controls if control.kind == "radio"]
+        chosen = {control.name: control.value for control in reversed(radios)}
+        chosen |= {control.name: control.value for control in radios if control.checked}
         pairs: list[tuple[str, str]] = []
-        chosen_radios: set[str] = set()
         pressed = False
         for control in self.controls:
             if control.kind in {"submit", "button", "image", "reset"}:
@@ -52,9 +55,8 @@ class Form:
                     pairs.append((control.name, control.value))
                     pressed = True
             elif control.kind == "radio":
-                if control.name not in chosen_radios:
-                    chosen_radios.add(control.name)
-                    pairs.append((control.name, control.value))
+                if control.name in chosen:
+                    pairs.append((control.name, chosen.pop(control.name)))
             elif control.kind == "checkbox":
                 pairs.append((control.name, control.value or "on"))
             elif control.kind == "select":
