@@ -6,7 +6,8 @@ from their start pages (at most PAGES_PER_PERSON pages, PAGES_PER_ROUTE of each 
 Each form found, one of each kind, is sent as a person fills it; then with one hostile value
 in one field and plausible values elsewhere (so that the code behind the other fields' checks
 is reached), until every field has had a hostile value and every hostile value a field; then
-with the hostile characters in every field at once.
+with the hostile characters in every field at once; then, where it takes files, with each of
+HOSTILE_FILES.
 
 Session 11 found by hand what this keeps found: a NUL that PostgreSQL refused with a server
 error, a year 1 stored as 1 BC, tokens beyond ASCII, control characters stored in notes.
@@ -48,6 +49,15 @@ HOSTILE: list[str | bytes] = [
     "0001-01-01",
     "x" * 20_000,
     MARKUP,
+]
+# What goes into a file field: a small PDF, then files a person could be tricked into
+# sending, or an attacker would send (markup and controls in the name, a picture that is not).
+PLAIN_FILE = ("fuzz.pdf", b"%PDF-1.4\n%fuzz\n")
+HOSTILE_FILES = [
+    (MARKUP + ".pdf", PLAIN_FILE[1]),
+    ("\u202egpj.pdf", PLAIN_FILE[1]),
+    ("empty.pdf", b""),
+    ("picture.png", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"),
 ]
 # Who, where they start, and the part of the site that is theirs to crawl (the public pages
 # are crawled once, by the anonymous visitor).
@@ -203,11 +213,17 @@ def _fuzz(
 ) -> tuple[list[Fault], list[str]]:
     """Send the form as filled in, then hostile; the faults, and where the first led."""
     baseline, faults, leads_to = form.baseline(), [], []
-    for name, value in [("", ""), *_mutations(form)]:
+    tries: list[tuple[str, str | bytes, list[tuple[str, str | bytes]], tuple[str, bytes]]] = [
+        (name, value, _with(baseline, name, value), PLAIN_FILE)
+        for name, value in [("", ""), *_mutations(form)]
+    ]
+    if form.file_fields():
+        as_filled = _with(baseline, "", "")
+        tries += [("<file>", upload[0], as_filled, upload) for upload in HOSTILE_FILES]
+    for name, value, pairs, upload in tries:
         if email is not None:
             _sign_in(client, email)  # a form may have signed the person out
-        pairs = _with(baseline, name, value)
-        response = _apart(lambda: _send(client, form, pairs))  # noqa: B023  (called at once)
+        response = _apart(lambda: _send(client, form, pairs, upload))  # noqa: B023  (called at once)
         if not name and response.status_code in {301, 302, 303}:
             leads_to.append(urljoin("http://testserver/", response["Location"]))
         if response.status_code == 500:
@@ -243,7 +259,9 @@ def _with(
     return replaced
 
 
-def _send(client: Client, form: Form, pairs: list[tuple[str, str | bytes]]) -> Any:
+def _send(
+    client: Client, form: Form, pairs: list[tuple[str, str | bytes]], upload: tuple[str, bytes]
+) -> Any:
     path = _local(form.action) or urlsplit(form.action).path
     if form.method != "post":
         separator = "&" if "?" in path else "?"
@@ -253,6 +271,6 @@ def _send(client: Client, form: Form, pairs: list[tuple[str, str | bytes]]) -> A
         for key, value in pairs:
             data.setdefault(key, []).append(value)
         for key in form.file_fields():
-            data[key] = [SimpleUploadedFile("fuzz.pdf", b"%PDF-1.4\n%fuzz\n")]
+            data[key] = [SimpleUploadedFile(*upload)]
         return client.post(path, data)
     return client.post(path, urlencode(pairs), content_type="application/x-www-form-urlencoded")
